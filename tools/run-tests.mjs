@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Runs every workspace project's tests through nx, then prints one closing
+// line `N passed, N failed` summed over the per-project vitest JSON reports.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const resultsDir = join(root, '.test-results');
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const projects = ['packages', 'apps'].flatMap((group) =>
+  readdirSync(join(root, group))
+    .filter((name) => existsSync(join(root, group, name, 'vitest.config.ts')))
+    .map((name) => name),
+);
+
+const nx = spawnSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'test', '--output-style=static', '--parallel=1', ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, CROWD_TEST_RESULTS: resultsDir, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' } },
+);
+
+let passed = 0;
+let failed = 0;
+for (const name of projects) {
+  const file = join(resultsDir, `${name}.json`);
+  if (!existsSync(file)) {
+    if (process.argv.length <= 2) {
+      console.error(`no test report from ${name}: its test run crashed or did not start`);
+      failed += 1;
+    }
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests + (report.numRuntimeErrors ?? 0);
+  if (!report.success && report.numFailedTests === 0) failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(nx.status === 0 && failed === 0 ? 0 : 1);

@@ -1,0 +1,3 @@
+export { FIXTURES_DIR, fixture } from './fixtures.ts';
+export { readNpy, type NpyArray, type NpyData } from './npy.ts';
+export { runReadmeExample, type ReadmeExample } from './readme-example.ts';
