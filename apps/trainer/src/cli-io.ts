@@ -1,0 +1,5 @@
+/** Where a command writes; injected so tests can capture output. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+}

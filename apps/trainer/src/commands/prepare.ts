@@ -1,0 +1,108 @@
+import { relative, resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createProgress } from '../progress.js';
+import { prepareDataset, type PrepareSummary, type SkippedOutcome } from '../prepare/prepare-dataset.js';
+import type { PrepareOutcome } from '../prepare/prepare-image.js';
+import type { CliIo } from '../cli-io.js';
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}".`);
+    return n;
+  };
+}
+
+function positiveInteger(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}".`);
+    return n;
+  };
+}
+
+interface PrepareFlags {
+  mode: 'preserving' | 'reference';
+  kernel?: 'adaptive' | 'fixed';
+  sigma?: number;
+  k?: number;
+  beta?: number;
+  force?: boolean;
+  json?: boolean;
+  jobs?: number;
+}
+
+export function prepareCommand(io: CliIo): Command {
+  return new Command('prepare')
+    .description(
+      'Write a density map (IMG_n.h5, dataset "density") next to every annotated image, in the format CSRNet-pytorch reads.',
+    )
+    .argument('<dataset>', 'dataset root (ShanghaiTech, UCF-QNRF, UCF_CC_50, JHU-Crowd++, NWPU-Crowd) or a JSON list of image paths')
+    .addOption(
+      new Option('--mode <mode>', 'preserving: every head sums to 1; reference: bit-faithful to make_dataset.ipynb')
+        .choices(['preserving', 'reference'])
+        .default('preserving'),
+    )
+    .addOption(
+      new Option('--kernel <kernel>', 'Gaussian kernel (default: adaptive for Part A and other datasets, fixed for Part B)').choices([
+        'adaptive',
+        'fixed',
+      ]),
+    )
+    .option('--sigma <pixels>', 'σ of the fixed kernel (default 15)', positiveNumber('--sigma'))
+    .option('--k <n>', 'adaptive kernel: nearest neighbours averaged (default 3)', positiveInteger('--k'))
+    .option('--beta <factor>', 'adaptive kernel: σ = beta × mean neighbour distance (default 0.3)', positiveNumber('--beta'))
+    .option('--force', 'rewrite densities that already exist')
+    .option('--jobs <n>', 'worker threads (default: all cores)', positiveInteger('--jobs'))
+    .option('--json', 'print one JSON summary on stdout instead of text')
+    .action(async (dataset: string, flags: PrepareFlags) => {
+      const root = resolve(dataset);
+      const progress = createProgress(io.stderr, 'prepare', flags.json === true);
+      const lines: string[] = [];
+      const summary = await prepareDataset(root, {
+        ...flags,
+        onStart: (total) => progress.start(total),
+        onOutcome: (outcome) => {
+          const line = describeOutcome(outcome, root);
+          if (!flags.json) lines.push(line);
+          progress.tick(line, { important: outcome.status === 'failed' });
+        },
+      });
+      progress.stop();
+      if (flags.json) io.stdout.write(`${JSON.stringify(jsonSummary(summary, root))}\n`);
+      else {
+        if (io.stderr.isTTY) io.stdout.write(`${lines.join('\n')}\n`);
+        io.stdout.write(`${describeSummary(summary)}\n`);
+      }
+      if (summary.failed > 0) process.exitCode = 1;
+    });
+}
+
+function describeOutcome(outcome: PrepareOutcome | SkippedOutcome, root: string): string {
+  const image = relative(root, outcome.image) || outcome.image;
+  switch (outcome.status) {
+    case 'written':
+      return `${image}  heads ${outcome.annotated}  count ${outcome.count.toFixed(2)}  -> ${relative(root, outcome.density)}`;
+    case 'skipped':
+      return `${image}  skipped (exists; --force rewrites)`;
+    case 'failed':
+      return `${image}  FAILED: ${outcome.error}`;
+  }
+}
+
+function describeSummary(s: PrepareSummary): string {
+  return `${s.images} images, ${s.heads} heads: ${s.written} written, ${s.skipped} skipped, ${s.failed} failed in ${s.seconds.toFixed(2)} s`;
+}
+
+function jsonSummary(s: PrepareSummary, root: string) {
+  return {
+    root,
+    images: s.images,
+    heads: s.heads,
+    written: s.written,
+    skipped: s.skipped,
+    failed: s.failed,
+    seconds: s.seconds,
+    results: s.outcomes,
+  };
+}

@@ -1,0 +1,2 @@
+export { createProgram } from './program.js';
+export { prepareDataset, type PrepareOptions, type PrepareSummary } from './prepare/prepare-dataset.js';

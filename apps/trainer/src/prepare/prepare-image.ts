@@ -1,0 +1,34 @@
+import { densityMap, type DensityOptions } from '@crowd/density';
+import { readHeadPoints, readImageSize, writeDensityH5, type Sample } from '@crowd/datasets/node';
+
+/** One image's work order, sent to a worker thread as plain data. */
+export interface PrepareTask {
+  sample: Sample;
+  density: DensityOptions;
+}
+
+export type PrepareOutcome =
+  | { status: 'written'; image: string; density: string; annotated: number; count: number; seconds: number }
+  | { status: 'failed'; image: string; error: string };
+
+/** Reads one image's head points and size, builds its density map and writes the reference-format `.h5`. */
+export async function prepareImage({ sample, density }: PrepareTask): Promise<PrepareOutcome> {
+  const started = performance.now();
+  try {
+    const [points, size] = await Promise.all([readHeadPoints(sample), readImageSize(sample.image)]);
+    const map = densityMap(points, size, density);
+    await writeDensityH5(sample.density, map);
+    let count = 0;
+    for (const v of map.data) count += v;
+    return {
+      status: 'written',
+      image: sample.image,
+      density: sample.density,
+      annotated: points.length / 2,
+      count,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (error) {
+    return { status: 'failed', image: sample.image, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { CliIo } from './cli-io.js';
+import { prepareCommand } from './commands/prepare.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** The `crowd` command line; every command has `--help`. */
+export function createProgram(io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Command {
+  return new Command('crowd')
+    .description('Crowd counting with CSRNet: prepare ground truth, train, evaluate, count.')
+    .version(version)
+    .showHelpAfterError()
+    .addCommand(prepareCommand(io));
+}
