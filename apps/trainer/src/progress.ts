@@ -1,33 +1,38 @@
 import { SingleBar } from 'cli-progress';
 
-/** Per-item progress: a live bar on a terminal, one plain line per item otherwise. */
+/**
+ * Per-item progress. On a terminal a live bar is drawn on `barStream` and the
+ * result lines are held back until `stop()`, so they don't fight the bar; off a
+ * terminal each line is written to `lineStream` as soon as it is known.
+ */
 export interface Progress {
   start(total: number): void;
-  /** Advances by one; `line` is printed when there is no bar (or, for failures, always). */
-  tick(line: string, options?: { important?: boolean }): void;
+  /** Advances by one; `line` (if any) is the item's result line. */
+  tick(line?: string): void;
   stop(): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream, label: string, quiet = false): Progress {
-  if (stream.isTTY && !quiet) {
-    const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {eta_formatted} left`, stream, hideCursor: true });
+export function createProgress(barStream: NodeJS.WriteStream, lineStream: NodeJS.WritableStream, label: string): Progress {
+  if (!barStream.isTTY) {
     return {
-      start: (total) => bar.start(total, 0),
-      tick: (line, options) => {
-        if (options?.important) {
-          // Print above the bar so the message stays visible after it redraws.
-          stream.write(`\r\x1b[2K${line}\n`);
-        }
-        bar.increment();
+      start: () => {},
+      tick: (line) => {
+        if (line !== undefined) lineStream.write(`${line}\n`);
       },
-      stop: () => bar.stop(),
+      stop: () => {},
     };
   }
+  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total}  eta {eta_formatted}`, stream: barStream, hideCursor: true });
+  const held: string[] = [];
   return {
-    start: () => {},
-    tick: (line, options) => {
-      if (!quiet || options?.important) stream.write(`${line}\n`);
+    start: (total) => bar.start(total, 0),
+    tick: (line) => {
+      if (line !== undefined) held.push(line);
+      bar.increment();
     },
-    stop: () => {},
+    stop: () => {
+      bar.stop();
+      for (const line of held) lineStream.write(`${line}\n`);
+    },
   };
 }

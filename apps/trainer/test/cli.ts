@@ -5,8 +5,8 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixture } from '@crowd/test-utils';
 
-/** The built CLI; `nx test` builds it first (see package.json `nx.targets.test.dependsOn`). */
-export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+/** The `crowd` launcher users run; `nx test` builds dist/ first (package.json `nx.targets.test.dependsOn`). */
+export const CLI = fileURLToPath(new URL('../bin/crowd.js', import.meta.url));
 
 export interface CliRun {
   code: number | null;

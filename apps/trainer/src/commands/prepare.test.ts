@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readDensityH5 } from '@crowd/datasets/node';
+import { findSamples, readDensityH5, readHeadPoints } from '@crowd/datasets/node';
 import { fixture } from '@crowd/test-utils';
 import { describe, expect, test } from 'vitest';
 import { copyMiniShanghaiTech, crowd } from '../../test/cli.ts';
@@ -31,6 +31,9 @@ describe('crowd prepare', () => {
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({ images: expected.length, written: expected.length, skipped: 0, failed: 0 });
     for (const image of expected) {
+      const row = summary.results.find((r: { image: string }) => r.image === join(root, image.image));
+      expect(row).toMatchObject({ status: 'written', annotated: image.number_in_mat, used: image.points_on_grid });
+      expect(row.count).toBeCloseTo(image.density_sum, 4);
       const ours = await readDensityH5(join(root, image.h5));
       const reference = await readDensityH5(fixture('shanghaitech-mini', image.h5));
       expect([ours.height, ours.width]).toEqual([reference.height, reference.width]);
@@ -43,6 +46,7 @@ describe('crowd prepare', () => {
     const root = copyMiniShanghaiTech();
     const run = await crowd(['prepare', root]);
     expect(run.code).toBe(0);
+    const samples = await findSamples(root);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(expected.length + 1);
     expect(lines.at(-1)).toMatch(new RegExp(`^${expected.length} images, \\d+ heads: ${expected.length} written, 0 skipped, 0 failed in [\\d.]+ s$`));
@@ -50,12 +54,15 @@ describe('crowd prepare', () => {
       const map = await readDensityH5(join(root, image.h5));
       let sum = 0;
       for (const v of map.data) sum += v;
-      // Heads outside the image (the fixture's x ≥ W / y ≥ H points) are dropped; all others count 1.
-      const outside = (image.notes.match(/skipped/g) ?? []).length && (image.notes.includes('skipped ×2') ? 2 : 2);
-      const inImage = image.notes.includes('x ≥ W') || image.notes.includes('skipped') ? image.number_in_mat - outside : image.number_in_mat;
+      // Preserving mode drops heads outside [0, W) × [0, H) (the fixture's x ≥ W, y ≥ H and x < 0 points); all others count 1.
+      const points = await readHeadPoints(samples.find((s) => s.image === join(root, image.image))!);
+      let inImage = 0;
+      for (let i = 0; i < points.length; i += 2) {
+        if (points[i] >= 0 && points[i] < map.width && points[i + 1] >= 0 && points[i + 1] < map.height) inImage += 1;
+      }
       expect(sum).toBeCloseTo(inImage, 3);
       expect(map.data).toBeInstanceOf(Float32Array);
-      expect(run.stdout).toContain(`${image.image}  heads ${image.number_in_mat}  count ${inImage.toFixed(2)}`);
+      expect(run.stdout).toContain(`${image.image}  heads ${image.number_in_mat}  used ${inImage}  sum ${inImage.toFixed(2)}`);
     }
   });
 
@@ -76,7 +83,7 @@ describe('crowd prepare', () => {
     const corrupt = join(root, 'part_A', 'train_data', 'ground-truth', 'GT_IMG_1.mat');
     writeFileSync(corrupt, readFileSync(corrupt).subarray(0, 200));
     const missing = join(root, 'part_B', 'test_data', 'ground-truth', 'GT_IMG_2.mat');
-    writeFileSync(missing, '');
+    rmSync(missing);
     const run = await crowd(['prepare', root, '--json']);
     expect(run.code).toBe(1);
     const summary = JSON.parse(run.stdout);

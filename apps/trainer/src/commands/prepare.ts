@@ -57,23 +57,14 @@ export function prepareCommand(io: CliIo): Command {
     .option('--json', 'print one JSON summary on stdout instead of text')
     .action(async (dataset: string, flags: PrepareFlags) => {
       const root = resolve(dataset);
-      const progress = createProgress(io.stderr, 'prepare', flags.json === true);
-      const lines: string[] = [];
+      const progress = createProgress(io.stderr, io.stdout, 'prepare');
       const summary = await prepareDataset(root, {
         ...flags,
         onStart: (total) => progress.start(total),
-        onOutcome: (outcome) => {
-          const line = describeOutcome(outcome, root);
-          if (!flags.json) lines.push(line);
-          progress.tick(line, { important: outcome.status === 'failed' });
-        },
+        onOutcome: (outcome) => progress.tick(flags.json ? undefined : describeOutcome(outcome, root)),
       });
       progress.stop();
-      if (flags.json) io.stdout.write(`${JSON.stringify(jsonSummary(summary, root))}\n`);
-      else {
-        if (io.stderr.isTTY) io.stdout.write(`${lines.join('\n')}\n`);
-        io.stdout.write(`${describeSummary(summary)}\n`);
-      }
+      io.stdout.write(`${flags.json ? JSON.stringify(jsonSummary(summary, root)) : describeSummary(summary)}\n`);
       if (summary.failed > 0) process.exitCode = 1;
     });
 }
@@ -82,7 +73,7 @@ function describeOutcome(outcome: PrepareOutcome | SkippedOutcome, root: string)
   const image = relative(root, outcome.image) || outcome.image;
   switch (outcome.status) {
     case 'written':
-      return `${image}  heads ${outcome.annotated}  count ${outcome.count.toFixed(2)}  -> ${relative(root, outcome.density)}`;
+      return `${image}  heads ${outcome.annotated}  used ${outcome.used}  sum ${outcome.count.toFixed(2)}  -> ${relative(root, outcome.density)}`;
     case 'skipped':
       return `${image}  skipped (exists; --force rewrites)`;
     case 'failed':

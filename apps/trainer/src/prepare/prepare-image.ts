@@ -1,4 +1,4 @@
-import { densityMap, type DensityOptions } from '@crowd/density';
+import { densityMapWithStats, type DensityOptions } from '@crowd/density';
 import { readHeadPoints, readImageSize, writeDensityH5, type Sample } from '@crowd/datasets/node';
 
 /** One image's work order, sent to a worker thread as plain data. */
@@ -8,7 +8,7 @@ export interface PrepareTask {
 }
 
 export type PrepareOutcome =
-  | { status: 'written'; image: string; density: string; annotated: number; count: number; seconds: number }
+  | { status: 'written'; image: string; density: string; annotated: number; used: number; count: number; seconds: number }
   | { status: 'failed'; image: string; error: string };
 
 /** Reads one image's head points and size, builds its density map and writes the reference-format `.h5`. */
@@ -16,7 +16,7 @@ export async function prepareImage({ sample, density }: PrepareTask): Promise<Pr
   const started = performance.now();
   try {
     const [points, size] = await Promise.all([readHeadPoints(sample), readImageSize(sample.image)]);
-    const map = densityMap(points, size, density);
+    const { map, headsUsed } = densityMapWithStats(points, size, density);
     await writeDensityH5(sample.density, map);
     let count = 0;
     for (const v of map.data) count += v;
@@ -25,6 +25,7 @@ export async function prepareImage({ sample, density }: PrepareTask): Promise<Pr
       image: sample.image,
       density: sample.density,
       annotated: points.length / 2,
+      used: headsUsed,
       count,
       seconds: (performance.now() - started) / 1000,
     };

@@ -1,3 +1,0 @@
-import { crowdVitestConfig } from '../../tools/vitest.preset.ts';
-
-export default crowdVitestConfig(import.meta.dirname);
