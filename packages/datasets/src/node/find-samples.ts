@@ -1,0 +1,97 @@
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { DatasetError } from '../errors.js';
+import { naturalCompare } from '../natural-compare.js';
+import { FolderListing } from './folder-listing.js';
+import { readImageList } from './read-image-list.js';
+import type { Sample } from './sample.js';
+import { LAYOUTS, sampleForImage } from './sample-layout.js';
+
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
+
+/**
+ * Lists the samples of a dataset, recognising its layout without configuration
+ * (see the README's layout table).
+ *
+ * `rootOrList` is either a folder at any level of a dataset (the ShanghaiTech
+ * root holding part_A/part_B, a part folder, a split folder, ...), searched
+ * recursively, or a `.json` list file of image paths, whose images are matched
+ * to annotations by the same layout rules.
+ *
+ * Every image in a recognised layout is listed, even when its annotation file
+ * is missing (NWPU-Crowd's test images have none): `readHeadPoints` reports
+ * that as ANNOTATION_MISSING. Images outside any layout are skipped when
+ * searching a folder, and are an error in a list file. Hidden folders are not
+ * searched. The result is sorted by image path in natural order (IMG_2 before
+ * IMG_10), the same on every machine.
+ *
+ * @throws DatasetError DATASET_LAYOUT when the path does not exist or holds no
+ *   recognised images; LIST_FORMAT for a bad list or a listed image that is missing.
+ */
+export async function findSamples(rootOrList: string): Promise<Sample[]> {
+  const path = resolve(rootOrList);
+  let stats: Stats;
+  try {
+    stats = await stat(path);
+  } catch (error) {
+    throw new DatasetError('DATASET_LAYOUT', path, 'expected a dataset folder or a .json list file; nothing exists at this path', { cause: error });
+  }
+  const listing = new FolderListing();
+  const samples = stats.isDirectory() ? await samplesInFolder(path, listing) : await samplesInList(path, listing);
+  return samples.sort((a, b) => naturalCompare(a.image, b.image));
+}
+
+async function samplesInFolder(root: string, listing: FolderListing): Promise<Sample[]> {
+  const images = await findImages(root);
+  const samples = (await Promise.all(images.map((image) => sampleForImage(image, listing)))).filter((s) => s !== undefined);
+  if (samples.length === 0) {
+    throw new DatasetError('DATASET_LAYOUT', root, `expected images in a recognised dataset layout (${LAYOUTS}); found ${images.length} images, none in such a layout`);
+  }
+  return samples;
+}
+
+async function samplesInList(listPath: string, listing: FolderListing): Promise<Sample[]> {
+  if (extname(listPath).toLowerCase() !== '.json') {
+    throw new DatasetError('DATASET_LAYOUT', listPath, `expected a dataset folder or a .json list file; found a ${extname(listPath) || 'extensionless'} file`);
+  }
+  const images = await readImageList(listPath);
+  return Promise.all(
+    images.map(async (image, i) => {
+      if (!(await stat(image).then((entry) => entry.isFile(), () => false))) {
+        throw new DatasetError('LIST_FORMAT', listPath, `entry ${i}: image not found at ${image}`);
+      }
+      const sample = await sampleForImage(image, listing);
+      if (sample === undefined) {
+        throw new DatasetError('DATASET_LAYOUT', listPath, `entry ${i}: ${image} is not in a recognised dataset layout (${LAYOUTS})`);
+      }
+      return sample;
+    }),
+  );
+}
+
+/** Image files under `root`, following symlinked folders but never visiting a folder twice. */
+async function findImages(root: string): Promise<string[]> {
+  const images: string[] = [];
+  const visited = new Set<string>();
+  const visit = async (dir: string): Promise<void> => {
+    const real = await realpath(dir);
+    if (visited.has(real)) return;
+    visited.add(real);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      throw new DatasetError('DATASET_LAYOUT', dir, `cannot list folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      const target = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : entry;
+      if (target?.isDirectory()) await visit(path);
+      else if (target?.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) images.push(path);
+    }
+  };
+  await visit(root);
+  return images;
+}
