@@ -4,7 +4,8 @@ export type CsrnetErrorCode =
   | 'WEIGHTS_MISMATCH'
   | 'PICKLE_UNSUPPORTED'
   | 'CONFIG_INVALID'
-  | 'BACKEND_UNAVAILABLE';
+  | 'BACKEND_UNAVAILABLE'
+  | 'INPUT_INVALID';
 
 /**
  * The one error class this package throws for bad input. `file` names the file
