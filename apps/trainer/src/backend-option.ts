@@ -1,0 +1,20 @@
+import { Option } from 'commander';
+import type { BackendName } from '@crowd/csrnet';
+import { selectBackend } from '@crowd/csrnet/node';
+
+export type BackendFlag = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** `--backend`, shared by every command that runs the model. */
+export function backendOption(): Option {
+  return new Option('--backend <name>', 'tfjs backend: auto tries tensorflow (tfjs-node-gpu, tfjs-node), then wasm, then cpu')
+    .choices(['auto', 'tensorflow', 'wasm', 'cpu'])
+    .default('auto');
+}
+
+/**
+ * Activates the requested backend and returns its name. Naming one that cannot
+ * load throws a CsrnetError that lists what was tried and why each failed.
+ */
+export async function useBackend(flag: BackendFlag): Promise<BackendName> {
+  return (await selectBackend(flag)).name;
+}
