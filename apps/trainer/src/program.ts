@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { convertCommand } from './commands/convert.js';
+import { countCommand } from './commands/count.js';
+import { evalCommand } from './commands/eval.js';
 import { prepareCommand } from './commands/prepare.js';
+import { trainCommand } from './commands/train.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -11,5 +15,9 @@ export function createProgram(io: CliIo = { stdout: process.stdout, stderr: proc
     .description('Crowd counting with CSRNet: prepare ground truth, train, evaluate, count.')
     .version(version)
     .showHelpAfterError()
-    .addCommand(prepareCommand(io));
+    .addCommand(prepareCommand(io))
+    .addCommand(trainCommand(io))
+    .addCommand(countCommand(io))
+    .addCommand(evalCommand(io))
+    .addCommand(convertCommand(io));
 }

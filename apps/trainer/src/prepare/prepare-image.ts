@@ -15,7 +15,8 @@ export type PrepareOutcome =
 export async function prepareImage({ sample, density }: PrepareTask): Promise<PrepareOutcome> {
   const started = performance.now();
   try {
-    const [points, size] = await Promise.all([readHeadPoints(sample), readImageSize(sample.image)]);
+    // Stored pixel order, as the annotations, the reference, training and eval see the image.
+    const [points, size] = await Promise.all([readHeadPoints(sample), readImageSize(sample.image, { exifOrientation: false })]);
     const { map, headsUsed } = densityMapWithStats(points, size, density);
     await writeDensityH5(sample.density, map);
     let count = 0;

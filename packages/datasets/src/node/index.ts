@@ -7,5 +7,6 @@ export { readHeadPoints } from './read-head-points.js';
 export { mergeSamples } from './merge-samples.js';
 export { readImageList } from './read-image-list.js';
 export { readDensityH5, writeDensityH5 } from './density-h5.js';
+export { writeAtomically } from './atomic-write.js';
 export { readImageRGB, type ReadImageOptions } from './read-image-rgb.js';
 export { readImageSize } from './read-image-size.js';
