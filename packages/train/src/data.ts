@@ -19,7 +19,7 @@ export interface TrainingSet {
 
 /**
  * What a validation image's predicted count is compared with:
- * `'annotation'`, the annotated heads inside the image; `'reference-target'`,
+ * `'annotation'`, every annotated head (the annotation's point count); `'reference-target'`,
  * the sum of the reference's bicubic 1/8 target (train.py's validation).
  */
 export type ValidationTruth = 'annotation' | 'reference-target';

@@ -82,7 +82,8 @@ export interface FileValidationSetOptions {
 
 /**
  * Validation samples read from files. The true count is the number of
- * annotated heads inside the image (0 ≤ x < W, 0 ≤ y < H) or, for
+ * annotated heads (every point of the annotation, as papers and `crowd eval`
+ * count them, so the two report the same MAE) or, for
  * `'reference-target'`, the sum of the reference's bicubic target of the
  * density `.h5`. Counts are computed once and kept.
  */
@@ -109,16 +110,10 @@ export function fileValidationSet(samples: readonly Sample[], options: FileValid
       const key = `${truth}:${index}`;
       let count = counts.get(key);
       if (count === undefined) {
-        count = truth === 'reference-target' ? referenceTargetCount(await readDensityH5(sample.density)) : headsInside(await readHeadPoints(sample), image.width, image.height);
+        count = truth === 'reference-target' ? referenceTargetCount(await readDensityH5(sample.density)) : (await readHeadPoints(sample)).length / 2;
         counts.set(key, count);
       }
       return { name: sample.image, image, count };
     },
   };
-}
-
-function headsInside(points: Float64Array, width: number, height: number): number {
-  let n = 0;
-  for (let i = 0; i < points.length; i += 2) if (points[i] >= 0 && points[i] < width && points[i + 1] >= 0 && points[i + 1] < height) n += 1;
-  return n;
 }
