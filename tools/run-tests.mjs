@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs every workspace project's tests through nx, then prints one closing
-// line `N passed, N failed` summed over the per-project vitest JSON reports.
+// Typechecks every workspace project (vitest strips types without checking
+// them), runs every project's tests through nx, then prints one closing line
+// `N passed, N failed` summed over the per-project vitest JSON reports; a
+// failed typecheck counts as one failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,14 +19,18 @@ const projects = ['packages', 'apps'].flatMap((group) =>
     .map((name) => name),
 );
 
-const nx = spawnSync(
-  'npx',
-  ['nx', 'run-many', '-t', 'test', '--output-style=static', '--parallel=1', ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, CROWD_TEST_RESULTS: resultsDir, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' } },
-);
+const env = { ...process.env, CROWD_TEST_RESULTS: resultsDir, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' };
+const nxRun = (target) =>
+  spawnSync('npx', ['nx', 'run-many', '-t', target, '--output-style=static', '--parallel=1', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
 
 let passed = 0;
 let failed = 0;
+const typecheck = nxRun('typecheck');
+if (typecheck.status !== 0) {
+  console.error('typecheck failed (see above)');
+  failed += 1;
+}
+const nx = nxRun('test');
 for (const name of projects) {
   const file = join(resultsDir, `${name}.json`);
   if (!existsSync(file)) {
