@@ -38,6 +38,7 @@ export {
 } from './torch/checkpoint.js';
 export type { TorchDtype } from './torch/dtypes.js';
 export { momentumBuffersByName } from './torch/momentum-buffers.js';
+export { csrnetFromCheckpoint, widthDivisorOf } from './checkpoint-model.js';
 export { VGG16_FRONTEND_LAYERS } from './vgg/frontend-layers.js';
 export { vggFrontendFromTorchvision } from './vgg/torchvision.js';
 export { vggFrontendFromKerasH5 } from './vgg/keras-h5.js';

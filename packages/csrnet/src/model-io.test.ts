@@ -41,6 +41,8 @@ describe.each(BACKENDS)('saveCsrnet / loadCsrnet in memory (%s)', (backend) => {
     const meta = (artifacts.userDefinedMetadata as { csrnet: Record<string, unknown> }).csrnet;
     expect(meta).toMatchObject({ format: 'csrnet-tfjs', version: 1, layout: 'HWIO', config: { variant: 'C', widthDivisor: 8, normalization } });
     expect(meta.weightsSha256).toMatch(/^[0-9a-f]{64}$/);
+    // tf.io.browserFiles refuses a model.json without modelTopology.
+    expect(artifacts.modelTopology).toEqual({ class_name: 'CSRNet', config: model.config });
     const loaded = await loadCsrnet(tf.io.fromMemory(artifacts));
     expect(loaded.config).toEqual(model.config);
     expect(stateDict(loaded)).toEqual(stateDict(model));
@@ -90,6 +92,6 @@ describe('loadCsrnet rejects bad artifacts with expected vs found', () => {
   });
 
   test('a URL without a handler is CONFIG_INVALID', async () => {
-    await expect(loadCsrnet('nowhere://x')).rejects.toThrow(/^load: expected a tf\.io\.IOHandler or a URL with a registered tf\.io handler .*, got "nowhere:\/\/x"$/);
+    await expect(loadCsrnet('nowhere://x')).rejects.toThrow(/^load: expected a tf\.io\.IOHandler \(e\.g\. tf\.io\.http\(url\), .*\) or a URL with a registered tf\.io handler .*, got "nowhere:\/\/x"$/);
   });
 });

@@ -24,7 +24,8 @@ export interface CsrnetMetadata {
   weightsSha256?: string;
 }
 
-const HANDLER_HINT = 'a tf.io.IOHandler or a URL with a registered tf.io handler (http(s)://, indexeddb://, localstorage://, downloads://; file:// after registerFileSystemRouter() from @crowd/csrnet/node)';
+const HANDLER_HINT =
+  'a tf.io.IOHandler (e.g. tf.io.http(url), tf.io.browserFiles(files)) or a URL with a registered tf.io handler (http(s)://, indexeddb://, localstorage://, downloads://; file:// after registerFileSystemRouter() from @crowd/csrnet/node; some bundlers drop the http(s):// router, so pass tf.io.http(url) there)';
 
 function handlerFor(target: string | tf.io.IOHandler, purpose: 'save' | 'load'): tf.io.IOHandler {
   if (typeof target !== 'string') {
@@ -69,6 +70,8 @@ export async function saveCsrnet(model: CsrnetModel, destination: string | tf.io
   return handler.save!({
     format: CSRNET_TFJS_FORMAT,
     generatedBy: '@crowd/csrnet',
+    // tf.io.browserFiles (and tfjs-node's file:// loader) refuse a model.json without a topology; the architecture is the config.
+    modelTopology: { class_name: 'CSRNet', config: model.config as unknown as Record<string, unknown> },
     weightSpecs,
     weightData: weights.buffer,
     userDefinedMetadata: { csrnet: metadata as unknown as Record<string, unknown> },

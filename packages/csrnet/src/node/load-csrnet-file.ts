@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CSRNET_FRONTEND, type CsrnetConfig } from '../config.js';
+import { csrnetFromCheckpoint } from '../checkpoint-model.js';
+import type { CsrnetConfig } from '../config.js';
 import { CsrnetError } from '../errors.js';
-import { createCsrnet, type CsrnetModel } from '../model.js';
+import type { CsrnetModel } from '../model.js';
 import { loadCsrnet } from '../model-io.js';
 import { readTorchCheckpoint, type TorchCheckpoint } from '../torch/checkpoint.js';
 import { fileSystemHandler, MODEL_JSON } from './file-system-handler.js';
@@ -35,14 +36,5 @@ export async function loadCsrnetFile(path: string, config: Omit<CsrnetConfig, 'w
     return { model: await loadCsrnet(fileSystemHandler(info.isDirectory() ? join(path, MODEL_JSON) : path)), format: 'tfjs' };
   }
   const checkpoint = readTorchCheckpoint(new Uint8Array(await readFile(path)), path);
-  const first = checkpoint.stateDict.get('frontend.0.weight');
-  if (first === undefined) {
-    throw new CsrnetError('WEIGHTS_MISMATCH', path, `expected a CSRNet state_dict with frontend.0.weight, found ${[...checkpoint.stateDict.keys()].slice(0, 4).join(', ') || 'no tensors'}`);
-  }
-  const widthDivisor = (CSRNET_FRONTEND[0] as number) / first.shape[0];
-  if (!Number.isInteger(widthDivisor) || widthDivisor < 1) {
-    throw new CsrnetError('WEIGHTS_MISMATCH', path, `frontend.0.weight has ${first.shape[0]} output channels; expected 64 divided by a whole number`);
-  }
-  const model = createCsrnet({ ...config, widthDivisor }, { kind: 'weights', weights: checkpoint.stateDict, source: path });
-  return { model, format: 'pytorch', checkpoint };
+  return { model: csrnetFromCheckpoint(checkpoint, path, config), format: 'pytorch', checkpoint };
 }
