@@ -24,6 +24,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sharp from 'sharp';
+import { formulaWeights } from '../test-utils/src/formula-weights.mjs';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const cli = join(root, 'apps', 'trainer', 'dist', 'cli.js');
@@ -155,7 +156,7 @@ try {
     const node = await import(pathToFileURL(join(root, 'packages', 'csrnet', 'dist', 'node', 'index.js')).href);
     await node.selectBackend('cpu');
     const fullDir = join(work, 'full-width');
-    const model = formula.createCsrnet({}, { kind: 'weights', weights: formulaWeights(formula.csrnetParameterSpecs(formula.resolveCsrnetConfig({}))) });
+    const model = formula.createCsrnet({}, { kind: 'weights', weights: formulaWeights() });
     await formula.saveCsrnet(model, node.fileSystemHandler(fullDir));
     model.dispose();
     const fullBase = ['count', '--weights', fullDir, '--backend', 'wasm', '--json'];
@@ -176,27 +177,4 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
-}
-
-/** The full-width fixture weights, rebuilt from their closed form (tools/fixtures/README.md §5). */
-function formulaWeights(specs) {
-  const tensors = new Map();
-  specs.forEach((spec, index) => {
-    const n = spec.shape.reduce((a, b) => a * b, 1);
-    const bound = spec.shape.length === 4 ? Math.sqrt(6 / (spec.shape[1] * spec.shape[2] * spec.shape[3])) : 0.1;
-    const data = new Float32Array(n);
-    const base = (Math.imul(1, 0x9e3779b9) + Math.imul(index, 0x85ebca6b)) >>> 0;
-    for (let i = 0; i < n; i++) {
-      let x = (base + i) >>> 0;
-      x ^= x >>> 16;
-      x = Math.imul(x, 0x7feb352d);
-      x ^= x >>> 15;
-      x = Math.imul(x, 0x846ca68b);
-      x ^= x >>> 16;
-      x >>>= 0;
-      data[i] = (2 * (x / 4294967296) - 1) * bound;
-    }
-    tensors.set(spec.name, { shape: [...spec.shape], data });
-  });
-  return tensors;
 }

@@ -35,20 +35,3 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): { diff: num
   }
   return { diff, scale };
 }
-
-/** The closed-form weights of tools/fixtures/csrnet-full-formula (its README, section 5), bit-exact. */
-export function formulaTensor(seed: number, index: number, n: number, bound: number): Float32Array {
-  const out = new Float32Array(n);
-  const base = (Math.imul(seed, 0x9e3779b9) + Math.imul(index, 0x85ebca6b)) >>> 0;
-  for (let i = 0; i < n; i++) {
-    let x = (base + i) >>> 0;
-    x ^= x >>> 16;
-    x = Math.imul(x, 0x7feb352d);
-    x ^= x >>> 15;
-    x = Math.imul(x, 0x846ca68b);
-    x ^= x >>> 16;
-    x >>>= 0;
-    out[i] = (2 * (x / 4294967296) - 1) * bound;
-  }
-  return out;
-}

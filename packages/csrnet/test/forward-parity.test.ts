@@ -1,28 +1,9 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { fixture } from '@crowd/test-utils';
+import { fixture, formulaWeights } from '@crowd/test-utils';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCsrnet, type CsrnetModel } from '../src/model.js';
-import type { NamedTensors } from '../src/named-tensors.js';
-import type { NeutralWeightsManifest } from '../src/neutral-weights.js';
 import { BACKENDS, useBackend } from './backends.js';
-import { formulaTensor, maxDiff, nhwcFromNchwNpy, npyFloat32, readSmallBin } from './fixtures.js';
-
-/** Rebuilds the full-width formula model's weights, checking each against the manifest's sha256. */
-function formulaWeights(): NamedTensors {
-  const manifest = JSON.parse(readFileSync(fixture('csrnet-full-formula', 'weights.json'), 'utf8')) as NeutralWeightsManifest & { seed: number };
-  const out: NamedTensors = new Map();
-  manifest.tensors.forEach((t, index) => {
-    const n = t.shape.reduce((a, b) => a * b, 1);
-    const bound = t.shape.length === 4 ? Math.sqrt(6 / (t.shape[1] * t.shape[2] * t.shape[3])) : 0.1;
-    const data = formulaTensor(manifest.seed, index, n, bound);
-    const digest = createHash('sha256').update(new Uint8Array(data.buffer)).digest('hex');
-    expect(digest, t.name).toBe(t.sha256);
-    out.set(t.name, { shape: t.shape, data });
-  });
-  return out;
-}
+import { maxDiff, nhwcFromNchwNpy, npyFloat32, readSmallBin } from './fixtures.js';
 
 describe.each(BACKENDS)('forward parity with PyTorch (%s)', (backend) => {
   beforeAll(() => useBackend(backend));

@@ -4,6 +4,7 @@ import { fixture } from '@crowd/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { copyMiniShanghaiTech, crowd } from '../../test/cli.ts';
 import { prepareDataset } from '../prepare/prepare-dataset.ts';
+import type { EvalRow } from '../evaluate/evaluate-dataset.js';
 
 const WEIGHTS = fixture('csrnet', 'zip', 'model_best.pth.tar');
 
@@ -14,17 +15,7 @@ interface ExpectedImage {
 }
 const expected = (JSON.parse(readFileSync(fixture('shanghaitech-mini-expected', 'expected.json'), 'utf8')) as { images: ExpectedImage[] }).images;
 
-interface Row {
-  image: string;
-  count: number;
-  truth: number;
-  heads: number;
-  game: number[];
-  psnr: number | null;
-  ssim: number | null;
-  groundTruth: string;
-}
-function parse(stdout: string): { rows: Row[]; summary: Record<string, any> } {
+function parse(stdout: string): { rows: EvalRow[]; summary: Record<string, any> } {
   const lines = stdout
     .trim()
     .split('\n')
@@ -34,7 +25,7 @@ function parse(stdout: string): { rows: Row[]; summary: Record<string, any> } {
 
 /** The mini ShanghaiTech tree, copied and prepared (default settings: preserving, per-part kernels). */
 let prepared: string;
-let run: { rows: Row[]; summary: Record<string, any> };
+let run: { rows: EvalRow[]; summary: Record<string, any> };
 beforeAll(async () => {
   prepared = copyMiniShanghaiTech();
   await prepareDataset(prepared, { jobs: 1 });
