@@ -22,6 +22,7 @@ export { csrnetFlops, csrnetLayers, csrnetOutputSize, csrnetParameterSpecs, type
 export { IMAGENET_NORMALIZATION, normalizePixels, type InputNormalization } from './normalization.js';
 export { CSRNET_DEFAULT_INIT, CsrnetModel, createCsrnet, type CsrnetInit } from './model.js';
 export { REFERENCE_INIT_STD, referenceInit } from './reference-init.js';
+export { heInit } from './he-init.js';
 export { loadStateDict, stateDict, type LoadStateDictOptions } from './state-dict.js';
 export { readNeutralWeights, verifyNeutralWeights, type NeutralWeightsManifest, type NeutralWeightsOptions } from './neutral-weights.js';
 export { CSRNET_TFJS_FORMAT, CSRNET_TFJS_VERSION, loadCsrnet, saveCsrnet, type CsrnetMetadata } from './model-io.js';

@@ -53,7 +53,7 @@ describe('createCsrnet', () => {
 
   test('bad init options are CONFIG_INVALID', () => {
     expect(() => createCsrnet({}, { kind: 'reference', seed: 0.5 })).toThrow('init.seed: expected an integer, got 0.5');
-    expect(() => createCsrnet({}, { kind: 'nope' } as never)).toThrow(`init.kind: expected 'reference' or 'weights', got "nope"`);
+    expect(() => createCsrnet({}, { kind: 'nope' } as never)).toThrow(`init.kind: expected 'reference', 'he' or 'weights', got "nope"`);
   });
 });
 

@@ -6,6 +6,7 @@ import { hwioToOihw } from './layout.js';
 import type { NamedTensor, NamedTensors } from './named-tensors.js';
 import { normalizePixels } from './normalization.js';
 import { matchParameters, type TfjsParameter } from './parameter-match.js';
+import { heInit } from './he-init.js';
 import { referenceInit } from './reference-init.js';
 import type { TrainableParameters } from './sgd.js';
 
@@ -13,6 +14,8 @@ import type { TrainableParameters } from './sgd.js';
 export type CsrnetInit =
   /** The reference's init: N(0, 0.01) weights and zero biases, from a seeded generator. `seed` @default 0 */
   | { kind: 'reference'; seed?: number }
+  /** He (Kaiming) normal weights, zero biases, seeded: for training from scratch without ImageNet weights. `seed` @default 0 */
+  | { kind: 'he'; seed?: number }
   /** Given weights in state_dict form (OIHW conv weights), e.g. from a PyTorch checkpoint; `source` names them in errors. */
   | { kind: 'weights'; weights: NamedTensors; source?: string };
 
@@ -152,13 +155,13 @@ export class CsrnetModel implements TrainableParameters {
  */
 export function createCsrnet(config: CsrnetConfig = {}, init: CsrnetInit = CSRNET_DEFAULT_INIT): CsrnetModel {
   const resolved = resolveCsrnetConfig(config);
-  if (init.kind !== 'reference' && init.kind !== 'weights') {
-    throw new CsrnetError('CONFIG_INVALID', undefined, `init.kind: expected 'reference' or 'weights', got ${JSON.stringify((init as { kind: unknown }).kind)}`);
+  if (init.kind !== 'reference' && init.kind !== 'he' && init.kind !== 'weights') {
+    throw new CsrnetError('CONFIG_INVALID', undefined, `init.kind: expected 'reference', 'he' or 'weights', got ${JSON.stringify((init as { kind: unknown }).kind)}`);
   }
-  if (init.kind === 'reference' && init.seed !== undefined && !Number.isInteger(init.seed)) {
+  if (init.kind !== 'weights' && init.seed !== undefined && !Number.isInteger(init.seed)) {
     throw new CsrnetError('CONFIG_INVALID', undefined, `init.seed: expected an integer, got ${init.seed}`);
   }
-  const named = init.kind === 'weights' ? init.weights : referenceInit(resolved, init.seed ?? 0);
+  const named = init.kind === 'weights' ? init.weights : (init.kind === 'he' ? heInit : referenceInit)(resolved, init.seed ?? 0);
   const source = init.kind === 'weights' ? init.source : undefined;
   return new CsrnetModel(resolved, matchParameters(csrnetParameterSpecs(resolved), named, 'OIHW', source));
 }

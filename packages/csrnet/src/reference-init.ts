@@ -1,21 +1,10 @@
 import { csrnetParameterSpecs } from './architecture.js';
 import type { ResolvedCsrnetConfig } from './config.js';
 import type { NamedTensors } from './named-tensors.js';
+import { seededGaussian } from './seeded-gaussian.js';
 
 /** Standard deviation of the reference's conv weight init (model.py `normal_(std=0.01)`). */
 export const REFERENCE_INIT_STD = 0.01;
-
-/** mulberry32: a small, fast 32-bit generator, so the same seed gives the same weights everywhere. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The reference's `_initialize_weights`: every conv weight N(0, 0.01), every
@@ -24,12 +13,7 @@ function mulberry32(seed: number): () => number {
  * VGG-16's ImageNet weights over the front end; that import is separate.
  */
 export function referenceInit(config: ResolvedCsrnetConfig, seed: number): NamedTensors {
-  const random = mulberry32(seed);
-  const gaussian = (): number => {
-    // 1 - u lies in (0, 1], so the log is finite.
-    const u = 1 - random();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  };
+  const gaussian = seededGaussian(seed);
   const out: NamedTensors = new Map();
   for (const spec of csrnetParameterSpecs(config)) {
     const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));

@@ -65,6 +65,7 @@ interface TrainFlags {
   init?: string;
   initOptimizer?: boolean;
   initFrontend?: string;
+  initScheme: 'reference' | 'he';
   maxSteps?: number;
   checkpointEvery?: number;
   backend: BackendFlag;
@@ -99,6 +100,11 @@ export function trainCommand(io: CliIo): Command {
     .option('--init <weights>', 'start from a PyTorch checkpoint (.pth.tar) or a tfjs model, with a fresh optimizer')
     .option('--init-optimizer', "with --init <.pth.tar>: also load its SGD momentum buffers, as train.py --pre does")
     .option('--init-frontend <vgg16>', 'ImageNet VGG-16 front end: torchvision vgg16-397923af.pth or Keras vgg16 …notop.h5')
+    .addOption(
+      new Option('--init-scheme <scheme>', 'random init of a fresh model: reference = N(0, 0.01) as model.py; he = He-normal, which learns from scratch without VGG weights')
+        .choices(['reference', 'he'])
+        .default('reference'),
+    )
     .option('--max-steps <n>', 'stop after n optimisation steps in all (counting those before a --resume)', integer('--max-steps', 1))
     .option('--checkpoint-every <steps>', 'also checkpoint every n steps within an epoch (default 0: epoch ends only)', integer('--checkpoint-every', 0))
     .addOption(backendOption())
@@ -137,7 +143,7 @@ export function trainCommand(io: CliIo): Command {
           out,
           config,
           resume: flags.resume,
-          model: { variant: flags.variant, widthDivisor: flags.widthDivisor, seed: flags.seed, init: flags.init, initOptimizer: flags.initOptimizer, initFrontend: flags.initFrontend },
+          model: { variant: flags.variant, widthDivisor: flags.widthDivisor, seed: flags.seed, init: flags.init, initOptimizer: flags.initOptimizer, initFrontend: flags.initFrontend, initScheme: flags.initScheme },
           prepareRoot: { train: dataset, val: flags.val ?? dataset },
           callbacks: {
             onStart(info) {

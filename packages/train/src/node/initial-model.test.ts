@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createCsrnet, momentumBuffersByName, readTorchCheckpoint, referenceInit, resolveCsrnetConfig, stateDict, vggFrontendFromKerasH5, vggFrontendFromTorchvision } from '@crowd/csrnet';
+import { createCsrnet, heInit, momentumBuffersByName, readTorchCheckpoint, referenceInit, resolveCsrnetConfig, stateDict, vggFrontendFromKerasH5, vggFrontendFromTorchvision } from '@crowd/csrnet';
 import { selectBackend } from '@crowd/csrnet/node';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { FIXTURE_CHECKPOINT, readSmallBin } from '../../test/fixtures.js';
@@ -57,5 +57,22 @@ describe('loadInitialModel', () => {
     );
     await expect(loadInitialModel({ init: 'a.pth', initFrontend: 'vgg.pth' })).rejects.toThrow('init and initFrontend: expected at most one, got both (a.pth, vgg.pth)');
     await expect(loadInitialModel({ initOptimizer: true })).rejects.toThrow('initOptimizer: expected a PyTorch checkpoint given as init, got no init');
+    await expect(loadInitialModel({ initScheme: 'xavier' as never })).rejects.toThrow(`initScheme: expected 'reference' or 'he', got "xavier"`);
+  });
+
+  test("initScheme 'he': He-normal weights from the seed, also under a VGG-16 front end", async () => {
+    const { model } = await loadInitialModel({ widthDivisor: 16, seed: 3, initScheme: 'he' });
+    const expected = createCsrnet({ widthDivisor: 16 }, { kind: 'he', seed: 3 });
+    expect(stateDict(model)).toEqual(stateDict(expected));
+    model.dispose();
+    expected.dispose();
+    const path = vgg('vgg16-div32.pth');
+    const withFrontend = await loadInitialModel({ widthDivisor: 32, seed: 3, initScheme: 'he', initFrontend: path });
+    const he = heInit(resolveCsrnetConfig({ widthDivisor: 32 }), 3);
+    const frontend = vggFrontendFromTorchvision(readTorchCheckpoint(new Uint8Array(readFileSync(path)), path), path);
+    const weights = stateDict(withFrontend.model);
+    expect(weights.get('backend.0.weight')!.data).toEqual(he.get('backend.0.weight')!.data);
+    expect(weights.get('frontend.0.weight')!.data).toEqual(frontend.get('frontend.0.weight')!.data);
+    withFrontend.model.dispose();
   });
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
   createCsrnet,
+  heInit,
   momentumBuffersByName,
   readTorchCheckpoint,
   referenceInit,
@@ -20,8 +21,15 @@ export interface InitialModelOptions {
   variant?: CsrnetVariant;
   /** @default 1 (or what `init` records) */
   widthDivisor?: number;
-  /** Seed of the reference's N(0, 0.01) init. @default 0 */
+  /** Seed of the random init. @default 0 */
   seed?: number;
+  /**
+   * Random init of a fresh model (of the back end, with `initFrontend`):
+   * `'reference'` is model.py's N(0, 0.01); `'he'` is He-normal, which trains
+   * from scratch where the reference init's signal vanishes (small widths, no VGG).
+   * @default 'reference'
+   */
+  initScheme?: 'reference' | 'he';
   /** Start from these weights: a PyTorch checkpoint (`.pth`, `.pth.tar`) or a tfjs model (folder or `model.json`). */
   init?: string;
   /**
@@ -37,7 +45,8 @@ export interface InitialModelOptions {
 
 /** Builds a fresh run's model (and optimiser state) as `options` say. */
 export async function loadInitialModel(options: InitialModelOptions = {}): Promise<InitialModel> {
-  const { variant, widthDivisor, seed = 0 } = options;
+  const { variant, widthDivisor, seed = 0, initScheme = 'reference' } = options;
+  if (initScheme !== 'reference' && initScheme !== 'he') throw new TrainError('CONFIG_INVALID', `initScheme: expected 'reference' or 'he', got ${JSON.stringify(initScheme)}`);
   if (options.init !== undefined && options.initFrontend !== undefined) {
     throw new TrainError('CONFIG_INVALID', `init and initFrontend: expected at most one, got both (${options.init}, ${options.initFrontend})`);
   }
@@ -58,12 +67,12 @@ export async function loadInitialModel(options: InitialModelOptions = {}): Promi
     return { model: loaded.model, optimizerState: { kind: 'sgd', momentumBuffers: momentumBuffersByName(loaded.checkpoint, options.init) } };
   }
   const config = resolveCsrnetConfig({ ...(variant === undefined ? {} : { variant }), ...(widthDivisor === undefined ? {} : { widthDivisor }) });
-  if (options.initFrontend === undefined) return { model: createCsrnet(config, { kind: 'reference', seed }) };
+  if (options.initFrontend === undefined) return { model: createCsrnet(config, { kind: initScheme, seed }) };
   const path = options.initFrontend;
   const bytes = new Uint8Array(await readFile(path));
   const frontend = extname(path).toLowerCase() === '.h5' ? await vggFrontendFromKerasH5(bytes, path) : vggFrontendFromTorchvision(readTorchCheckpoint(bytes, path), path);
   // train.py: the reference init everywhere, then VGG-16's weights over the front end.
-  const weights = referenceInit(config, seed);
+  const weights = (initScheme === 'he' ? heInit : referenceInit)(config, seed);
   for (const [name, tensor] of frontend) weights.set(name, tensor);
   return { model: createCsrnet(config, { kind: 'weights', weights, source: path }) };
 }
