@@ -103,7 +103,7 @@ describe('crowd train', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('starting: 1 training images, 1 validation (--val), CSRNet B ÷8 on wasm');
     expect(lines[1]).toBe(
-      'preset paper, sgd lr 0.0001 momentum 0.95 weight decay 0.0005, full images, not mirrored, not shuffled, list ×1, sum-pool targets, validated against annotated heads, 400 epochs, at most 3 steps',
+      'preset paper, sgd lr 1e-4 momentum 0.95 weight decay 0.0005, full images, not mirrored, not shuffled, list ×1, sum-pool targets, validated against annotated heads, 400 epochs, at most 3 steps',
     );
     expect(lines[2]).toMatch(/^epoch 1\/400 {2}loss 55\.12 {2}val MAE [\d.]+ {2}MSE [\d.]+ {2}best$/);
     expect(lines.slice(-5)).toEqual([

@@ -13,9 +13,9 @@ export function epochLine(r: EpochRecord): string {
   return `epoch ${r.epoch}/${r.epochs}  loss ${formatNumber(r.loss)}  val MAE ${formatNumber(r.valMae)}  MSE ${formatNumber(r.valRmse)}  ${best}`;
 }
 
-/** One line on what a run does: optimiser, data pipeline, length. */
+/** One line on what a run does: optimiser, data pipeline, length. Learning rates print as papers write them (1e-7, 3e-4). */
 export function configLine(c: ResolvedTrainConfig): string {
-  const optimizer = c.optimizer === 'sgd' ? `sgd lr ${c.lr} momentum ${c.momentum}` : `adam lr ${c.lr} betas ${c.adamBetas.join('/')}`;
+  const optimizer = c.optimizer === 'sgd' ? `sgd lr ${c.lr.toExponential()} momentum ${c.momentum}` : `adam lr ${c.lr.toExponential()} betas ${c.adamBetas.join('/')}`;
   const crop = typeof c.crop === 'object' ? `${c.crop.height}×${c.crop.width} crops, batch ${c.batch}` : c.crop === 'nine-patch' ? 'nine-patch crops' : 'full images';
   const parts = [
     `preset ${c.preset}`,
@@ -26,7 +26,7 @@ export function configLine(c: ResolvedTrainConfig): string {
     `list ×${c.repeat}`,
     `${c.target === 'sum' ? 'sum-pool' : 'bicubic'} targets`,
     `validated against ${c.referenceEval ? "the reference target's sum" : 'annotated heads'}`,
-    `${c.epochs} epochs${c.maxSteps === null ? '' : `, at most ${c.maxSteps} steps`}`,
+    `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}${c.maxSteps === null ? '' : `, at most ${c.maxSteps} step${c.maxSteps === 1 ? '' : 's'}`}`,
   ];
   return parts.join(', ');
 }
