@@ -80,7 +80,7 @@ describe('crowd convert', () => {
     expect(JSON.parse(c.stdout)).toMatchObject({ variant: 'C' });
     const again = await crowd(['convert', out, tempDir(), '--variant', 'B']);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('this tfjs model records variant C; --variant B applies to PyTorch checkpoints only');
+    expect(again.stderr).toContain('this tfjs model records variant C; variant B applies to PyTorch checkpoints only');
   });
 
   test('--help documents the arguments and options', async () => {

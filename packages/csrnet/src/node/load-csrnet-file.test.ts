@@ -35,6 +35,10 @@ describe('loadCsrnetFile', () => {
       expect(stateDict(loaded.model).get('backend.10.weight')!.data).toEqual(stateDict(model).get('backend.10.weight')!.data);
       loaded.model.dispose();
     }
+    const sameVariant = await loadCsrnetFile(dir, { variant: 'B' });
+    expect(sameVariant.model.config.variant).toBe('B');
+    sameVariant.model.dispose();
+    await expect(loadCsrnetFile(dir, { variant: 'C' })).rejects.toThrow(`${dir}: this tfjs model records variant B; variant C applies to PyTorch checkpoints only`);
     model.dispose();
   });
 

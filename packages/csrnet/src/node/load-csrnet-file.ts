@@ -23,7 +23,8 @@ export interface LoadedCsrnet {
  *
  * A PyTorch checkpoint carries no config, so the width divisor is read off
  * `frontend.0.weight` (64 ÷ its output channels) and everything else comes
- * from `config` (default: the reference's variant B).
+ * from `config` (default: the reference's variant B). A tfjs model records
+ * its config: asking it for another variant is a `CONFIG_INVALID` error.
  */
 export async function loadCsrnetFile(path: string, config: Omit<CsrnetConfig, 'widthDivisor'> = {}): Promise<LoadedCsrnet> {
   let info;
@@ -33,7 +34,13 @@ export async function loadCsrnetFile(path: string, config: Omit<CsrnetConfig, 'w
     throw new CsrnetError('WEIGHTS_FORMAT', path, `cannot read weights: ${(error as Error).message}`, { cause: error });
   }
   if (info.isDirectory() || path.endsWith('.json')) {
-    return { model: await loadCsrnet(fileSystemHandler(info.isDirectory() ? join(path, MODEL_JSON) : path)), format: 'tfjs' };
+    const model = await loadCsrnet(fileSystemHandler(info.isDirectory() ? join(path, MODEL_JSON) : path));
+    // A tfjs model records its architecture; a different one asked for is an error, not silently ignored.
+    if (config.variant !== undefined && model.config.variant !== config.variant) {
+      model.dispose();
+      throw new CsrnetError('CONFIG_INVALID', path, `this tfjs model records variant ${model.config.variant}; variant ${config.variant} applies to PyTorch checkpoints only`);
+    }
+    return { model, format: 'tfjs' };
   }
   const checkpoint = readTorchCheckpoint(new Uint8Array(await readFile(path)), path);
   return { model: csrnetFromCheckpoint(checkpoint, path, config), format: 'pytorch', checkpoint };

@@ -53,7 +53,7 @@ describe('loadInitialModel', () => {
     model.dispose();
     expected.dispose();
     await expect(loadInitialModel({ init: FIXTURE_CHECKPOINT, widthDivisor: 16 })).rejects.toThrow(
-      new TrainError('CONFIG_INVALID', 'init: the model is variant B with width divisor 8, but variant B with width divisor 16 was asked for', { file: FIXTURE_CHECKPOINT }),
+      new TrainError('CONFIG_INVALID', 'init: the model has width divisor 8, but width divisor 16 was asked for', { file: FIXTURE_CHECKPOINT }),
     );
     await expect(loadInitialModel({ init: 'a.pth', initFrontend: 'vgg.pth' })).rejects.toThrow('init and initFrontend: expected at most one, got both (a.pth, vgg.pth)');
     await expect(loadInitialModel({ initOptimizer: true })).rejects.toThrow('initOptimizer: expected a PyTorch checkpoint given as init, got no init');

@@ -53,11 +53,11 @@ export async function loadInitialModel(options: InitialModelOptions = {}): Promi
   if (options.initOptimizer && options.init === undefined) throw new TrainError('CONFIG_INVALID', 'initOptimizer: expected a PyTorch checkpoint given as init, got no init');
   if (options.init !== undefined) {
     const loaded = await loadCsrnetFile(options.init, variant === undefined ? {} : { variant });
-    const { config } = loaded.model;
-    const conflict = (variant !== undefined && config.variant !== variant) || (widthDivisor !== undefined && config.widthDivisor !== widthDivisor);
-    if (conflict) {
+    // loadCsrnetFile already applies `variant` or refuses a tfjs model recording another; the width comes from the weights.
+    const found = loaded.model.config.widthDivisor;
+    if (widthDivisor !== undefined && found !== widthDivisor) {
       loaded.model.dispose();
-      throw new TrainError('CONFIG_INVALID', `init: the model is variant ${config.variant} with width divisor ${config.widthDivisor}, but variant ${variant ?? config.variant} with width divisor ${widthDivisor ?? config.widthDivisor} was asked for`, { file: options.init });
+      throw new TrainError('CONFIG_INVALID', `init: the model has width divisor ${found}, but width divisor ${widthDivisor} was asked for`, { file: options.init });
     }
     if (!options.initOptimizer) return { model: loaded.model };
     if (loaded.checkpoint?.optimizer === undefined) {
