@@ -1,4 +1,4 @@
-import { turbo } from './colormap.ts';
+import { colourAt } from '@crowd/heatmap';
 import { densityRange, densityToRgba, type DensityRange } from './heatmap.ts';
 import type { CountResult } from './protocol.ts';
 
@@ -31,7 +31,7 @@ export function drawLegendBar(canvas: HTMLCanvasElement): void {
   const ctx = canvas.getContext('2d');
   if (ctx === null) return;
   for (let x = 0; x < canvas.width; x++) {
-    const [r, g, b] = turbo(x / Math.max(1, canvas.width - 1));
+    const [r, g, b] = colourAt('turbo', x / Math.max(1, canvas.width - 1)).map(Math.round);
     ctx.fillStyle = `rgb(${r} ${g} ${b})`;
     ctx.fillRect(x, 0, 1, canvas.height);
   }

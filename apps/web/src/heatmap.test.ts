@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { turbo } from './colormap.ts';
+import { colourTable } from '@crowd/heatmap';
 import { densityRange, densityToRgba } from './heatmap.ts';
 
 test('densityRange spans 0 (or a negative minimum) to the maximum', () => {
@@ -13,6 +13,8 @@ test('densityRange spans 0 (or a negative minimum) to the maximum', () => {
 });
 
 test('densityToRgba maps lo and hi to the ends of turbo, alpha rising with density', () => {
+  const table = colourTable('turbo');
+  const turbo = (t: 0 | 1) => [...table.subarray(t * 765, t * 765 + 3)];
   const rgba = densityToRgba([0, 1, 0.5, 9], { lo: 0, hi: 1 }, { minAlpha: 0, maxAlpha: 1 });
   expect([...rgba.subarray(0, 4)]).toEqual([...turbo(0), 0]);
   expect([...rgba.subarray(4, 8)]).toEqual([...turbo(1), 255]);

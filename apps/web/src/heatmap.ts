@@ -1,4 +1,4 @@
-import { turboTable } from './colormap.ts';
+import { colourTable } from '@crowd/heatmap';
 
 /** The values the colour map spans: `lo` → the first colour, `hi` → the last. */
 export interface DensityRange {
@@ -25,7 +25,7 @@ export function densityRange(density: ArrayLike<number>): DensityRange {
   return { lo, hi };
 }
 
-const TABLE = turboTable();
+const TABLE = colourTable('turbo');
 
 /**
  * Density values → RGBA pixels (one per value) through the turbo map. Alpha

@@ -8,7 +8,7 @@ import { errorLine } from '../count/error-line.js';
 import { formatRecord, headerLine, type OutputFormat, type RecordFields } from '../count/count-record.js';
 import { loadModel } from '../count/load-model.js';
 import { checkTileFlags, tileOptions, variantOption } from '../count/model-options.js';
-import { COLOUR_MAP_NAMES, type ColourMapName } from '../heatmap/colour-map.js';
+import { COLOUR_MAP_NAMES, type ColourMapName } from '@crowd/heatmap';
 import type { HeatmapFormat } from '../heatmap/render-heatmap.js';
 
 interface CountFlags {

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CsrnetModel } from '@crowd/csrnet';
 import { readImageRGB, writeAtomically, writeDensityH5 } from '@crowd/datasets/node';
-import type { ColourMapName } from '../heatmap/colour-map.js';
+import type { ColourMapName } from '@crowd/heatmap';
 import { renderHeatmap, type HeatmapFormat } from '../heatmap/render-heatmap.js';
 import type { CountRecord } from './count-record.js';
 import { localMaxima, peaksToImagePoints } from './local-maxima.js';

@@ -1,4 +1,4 @@
-import { colourAt, type ColourMapName } from './colour-map.js';
+import { colourAt, type ColourMapName } from '@crowd/heatmap';
 import type { HeatmapLayout } from './heatmap-layout.js';
 
 export interface HeatmapSvgOptions {

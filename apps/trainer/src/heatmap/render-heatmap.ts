@@ -1,8 +1,6 @@
 import sharp from 'sharp';
 import type { RgbImage } from '@crowd/datasets';
-import type { ColourMapName } from './colour-map.js';
-import { densityOverlay } from './density-overlay.js';
-import { displayMax } from './display-max.js';
+import { densityOverlay, displayMax, type ColourMapName } from '@crowd/heatmap';
 import { heatmapLayout } from './heatmap-layout.js';
 import { heatmapSvg } from './heatmap-svg.js';
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { displayMax } from './display-max.ts';
+import { displayMax } from './display-max.js';
 
 test('displayMax: the 99% quantile of the positive cells, ignoring zeros and negatives', () => {
   // 200 positive cells 1…200 plus zeros and negatives: rank ⌊0.99 × 199⌋ = 197 → 198.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { colourAt, colourTable } from './colour-map.ts';
+import { colourAt, colourTable } from './colour-map.js';
 
 describe('colour maps', () => {
   test("endpoints are matplotlib's first and last table entries", () => {

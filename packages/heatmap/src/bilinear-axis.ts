@@ -9,8 +9,8 @@ export interface BilinearAxis {
  * Bilinear sampling positions for resizing an axis of `source` samples to
  * `target`, pixel centres aligned (`align_corners=False`, as PyTorch's and
  * OpenCV's bilinear resize): output i reads source (i + ½)·source/target − ½,
- * clamped to the first and last sample, so cell centres land where
- * peaksToImagePoints puts them.
+ * clamped to the first and last sample, so each density cell's value lands
+ * on its centre, ((c + ½)·target/source).
  */
 export function bilinearAxis(source: number, target: number): BilinearAxis {
   const lower = new Int32Array(target);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { colourTable } from './colour-map.ts';
-import { densityOverlay } from './density-overlay.ts';
+import { colourTable } from './colour-map.js';
+import { densityOverlay } from './density-overlay.js';
 
 const pixels = (rgba: Uint8Array) => Array.from({ length: rgba.length / 4 }, (_, i) => Array.from(rgba.subarray(4 * i, 4 * i + 4)));
 

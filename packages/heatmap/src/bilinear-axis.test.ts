@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { bilinearAxis } from './bilinear-axis.ts';
+import { bilinearAxis } from './bilinear-axis.js';
 
 const plain = (axis: ReturnType<typeof bilinearAxis>) => ({ lower: Array.from(axis.lower), upper: Array.from(axis.upper), weight: Array.from(axis.weight) });
 
