@@ -27,41 +27,37 @@ export interface TrainOptimizer {
  * ({@link Adam}), both with L2 weight decay on every parameter as train.py has it.
  */
 export function createOptimizer(model: TrainableParameters, config: Pick<ResolvedTrainConfig, 'optimizer' | 'lr' | 'momentum' | 'weightDecay' | 'adamBetas' | 'adamEps'>): TrainOptimizer {
-  const mismatch = (found: string) => new TrainError('CONFIG_INVALID', `optimizer state: expected ${config.optimizer} state, found ${found} state`);
   if (config.optimizer === 'sgd') {
     const sgd = new SGD(model, { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay });
-    return {
-      kind: 'sgd',
-      get lr() {
-        return sgd.lr;
-      },
-      set lr(value: number) {
-        sgd.lr = value;
-      },
-      step: (grads) => sgd.step(grads),
-      state: () => ({ kind: 'sgd', momentumBuffers: sgd.momentumBuffers() }),
-      load(state, source) {
-        if (state.kind !== 'sgd') throw mismatch(state.kind);
-        sgd.loadMomentumBuffers(state.momentumBuffers, { source });
-      },
-      dispose: () => sgd.dispose(),
-    };
+    return adapt('sgd', sgd, () => ({ kind: 'sgd', momentumBuffers: sgd.momentumBuffers() }), (state, source) =>
+      sgd.loadMomentumBuffers(state.momentumBuffers, { source }),
+    );
   }
   const adam = new Adam(model, { lr: config.lr, betas: config.adamBetas, eps: config.adamEps, weightDecay: config.weightDecay });
+  return adapt('adam', adam, () => ({ kind: 'adam', ...adam.state() }), (state, source) => adam.loadState(state, { source }));
+}
+
+/** SGD and Adam share lr, step and dispose; only their state differs. */
+function adapt<K extends OptimizerState['kind']>(
+  kind: K,
+  optimizer: { lr: number; step(grads: ReadonlyMap<string, tf.Tensor>): void; dispose(): void },
+  state: () => OptimizerState,
+  load: (state: Extract<OptimizerState, { kind: K }>, source: string | undefined) => void,
+): TrainOptimizer {
   return {
-    kind: 'adam',
+    kind,
     get lr() {
-      return adam.lr;
+      return optimizer.lr;
     },
     set lr(value: number) {
-      adam.lr = value;
+      optimizer.lr = value;
     },
-    step: (grads) => adam.step(grads),
-    state: () => ({ kind: 'adam', ...adam.state() }),
-    load(state, source) {
-      if (state.kind !== 'adam') throw mismatch(state.kind);
-      adam.loadState(state, { source });
+    step: (grads) => optimizer.step(grads),
+    state,
+    load(saved, source) {
+      if (saved.kind !== kind) throw new TrainError('CONFIG_INVALID', `optimizer state: expected ${kind} state, found ${saved.kind} state`);
+      load(saved as Extract<OptimizerState, { kind: K }>, source);
     },
-    dispose: () => adam.dispose(),
+    dispose: () => optimizer.dispose(),
   };
 }
