@@ -1,4 +1,4 @@
-import { rename, rm } from 'node:fs/promises';
+import { writeAtomically } from '@crowd/datasets/node';
 import sharp from 'sharp';
 import { curveSvg } from '../curve-svg.js';
 import type { EpochRecord } from '../records.js';
@@ -11,13 +11,8 @@ import { readLog } from './jsonl-log.js';
  */
 export async function writeCurve(logPath: string, pngPath: string, title?: string): Promise<number> {
   const epochs = readLog(logPath).filter((r): r is EpochRecord => r.type === 'epoch');
-  const temp = `${pngPath}.${process.pid}.tmp`;
-  try {
+  await writeAtomically(pngPath, async (temp) => {
     await sharp(Buffer.from(curveSvg(epochs, title))).png().toFile(temp);
-    await rename(temp, pngPath);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  });
   return epochs.length;
 }
