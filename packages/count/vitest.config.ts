@@ -1,0 +1,3 @@
+import { crowdVitestConfig } from '../../tools/vitest.preset.ts';
+
+export default crowdVitestConfig(import.meta.dirname);
