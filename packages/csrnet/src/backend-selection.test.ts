@@ -36,6 +36,20 @@ describe('selectBackendFrom (injected loaders and setBackend)', () => {
     );
   });
 
+  test('a candidate learns whether auto is choosing, so it can refuse a slow variant only then', async () => {
+    const contexts: unknown[] = [];
+    const gpu: BackendCandidate = {
+      name: 'webgpu',
+      async load(context) {
+        contexts.push(context);
+        if (context.auto) throw new Error('software adapter');
+      },
+    };
+    expect(await selectBackendFrom('auto', [gpu, ok('wasm')], 'Test', async () => true)).toEqual({ name: 'wasm', tried: [{ name: 'webgpu', error: 'software adapter' }] });
+    expect(await selectBackendFrom('webgpu', [gpu, ok('wasm')], 'Test', async () => true)).toEqual({ name: 'webgpu', tried: [] });
+    expect(contexts).toEqual([{ auto: true }, { auto: false }]);
+  });
+
   test('an unknown preference is CONFIG_INVALID', async () => {
     await expect(selectBackendFrom('gpu' as BackendName, [ok('cpu')], 'Test', async () => true)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });

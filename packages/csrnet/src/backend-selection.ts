@@ -1,16 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
 import { CsrnetError } from './errors.js';
 
-/** tfjs backends this package knows how to pick. `tensorflow` is tfjs-node's native (CPU or CUDA) backend. */
-export type BackendName = 'tensorflow' | 'wasm' | 'webgl' | 'cpu';
+/**
+ * tfjs backends this package knows how to pick. `tensorflow` is tfjs-node's
+ * native (CPU or CUDA) backend; `webgpu` is tfjs-backend-webgpu, on Dawn in Node.
+ */
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
-const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'webgl', 'cpu'];
+const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'webgl', 'cpu'];
+
+/** What a candidate's `load` is told. */
+export interface BackendLoadContext {
+  /** Whether `'auto'` is choosing (a candidate may then refuse a slow variant, e.g. a software GPU) or the backend was named. */
+  auto: boolean;
+}
 
 /** A backend that may be available: `load` imports whatever registers it and rejects if it cannot. */
 export interface BackendCandidate {
   name: BackendName;
-  load(): Promise<void>;
+  load(context: BackendLoadContext): Promise<void>;
 }
 
 export interface BackendAttempt {
@@ -69,7 +78,7 @@ export async function selectBackendFrom(
   const tried: BackendAttempt[] = [];
   for (const candidate of order) {
     try {
-      await candidate.load();
+      await candidate.load({ auto: preference === 'auto' });
       if (!(await setBackend(candidate.name))) throw new Error('tf.setBackend() could not initialise it');
       if (candidate.name === 'cpu') quietCpuBanner();
       return { name: candidate.name, tried };

@@ -14,7 +14,7 @@ async function saveToMemory(model: CsrnetModel): Promise<tf.io.ModelArtifacts> {
     model,
     tf.io.withSaveHandler(async (artifacts) => {
       saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
     }),
   );
   return saved!;
@@ -68,7 +68,7 @@ describe('loadCsrnet rejects bad artifacts with expected vs found', () => {
 
   test('truncated weights', async () => {
     const e = await loadError({ ...good, weightData: (good.weightData as ArrayBuffer).slice(0, 1000) });
-    expect(e.message).toBe('expected 1019300 bytes of weights for 34 tensors, found 1000');
+    expect(e.message).toBe('the weight data holds 1,000 bytes, but the manifest declares 1,019,300 for 34 tensors: 1,018,300 bytes are missing — the file is truncated (an interrupted download or copy?)');
   });
 
   test('corrupt weights', async () => {

@@ -6,6 +6,7 @@ import { CsrnetModel } from './model.js';
 import type { NamedTensors } from './named-tensors.js';
 import { matchParameters } from './parameter-match.js';
 import { sha256Hex } from './sha256.js';
+import { weightBytesMismatch, weightSpecBytes } from './weight-specs.js';
 
 /** `userDefinedMetadata.csrnet.format` of a saved CSRNet. */
 export const CSRNET_TFJS_FORMAT = 'csrnet-tfjs';
@@ -78,16 +79,24 @@ export async function saveCsrnet(model: CsrnetModel, destination: string | tf.io
   });
 }
 
+/** Options of {@link loadCsrnet}. */
+export interface LoadCsrnetOptions {
+  /** Names the model (its model.json path or URL) in error messages. @default the URL, when `source` is one */
+  name?: string;
+}
+
 /**
  * Loads a model saved by {@link saveCsrnet}. Every inconsistency is a
  * `CsrnetError` saying what was expected and found: another format or
- * version, an invalid config, weights of the wrong size (truncated), a
- * checksum mismatch (corrupt, or weights from another save), or tensors that
- * do not fit the config.
+ * version, an invalid config, a malformed weight entry (a shape that is not
+ * a list of whole numbers ≥ 0, a dtype other than float32), weights of the
+ * wrong size (truncated, or from another save), a checksum mismatch
+ * (corrupt, or weights from another save), tensors that do not fit the
+ * config, or a NaN or infinite weight (`WEIGHTS_NOT_FINITE`).
  */
-export async function loadCsrnet(source: string | tf.io.IOHandler): Promise<CsrnetModel> {
+export async function loadCsrnet(source: string | tf.io.IOHandler, options: LoadCsrnetOptions = {}): Promise<CsrnetModel> {
   const handler = handlerFor(source, 'load');
-  const file = typeof source === 'string' ? source : undefined;
+  const file = options.name ?? (typeof source === 'string' ? source : undefined);
   let artifacts: tf.io.ModelArtifacts;
   try {
     artifacts = await handler.load!();
@@ -108,13 +117,11 @@ export async function loadCsrnet(source: string | tf.io.IOHandler): Promise<Csrn
   }
 
   const specs = artifacts.weightSpecs ?? [];
-  const bytes = new Uint8Array(artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData));
+  const expectedBytes = weightSpecBytes(specs, file, 'weightSpecs');
   const odd = specs.find((s) => s.dtype !== 'float32' || s.quantization !== undefined);
   if (odd !== undefined) throw new CsrnetError('WEIGHTS_FORMAT', file, `${odd.name}: expected unquantised float32, found ${odd.dtype}${odd.quantization ? ' (quantised)' : ''}`);
-  const expectedBytes = specs.reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
-  if (bytes.length !== expectedBytes) {
-    throw new CsrnetError('WEIGHTS_FORMAT', file, `expected ${expectedBytes} bytes of weights for ${specs.length} tensors, found ${bytes.length}`);
-  }
+  const bytes = new Uint8Array(artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData));
+  if (bytes.length !== expectedBytes) throw new CsrnetError('WEIGHTS_FORMAT', file, weightBytesMismatch('the weight data', bytes.length, expectedBytes, specs.length));
   if (meta.weightsSha256 !== undefined) {
     const found = await sha256Hex(bytes);
     if (found !== undefined && found !== meta.weightsSha256) {

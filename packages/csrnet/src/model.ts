@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { csrnetLayers, csrnetOutputSize, csrnetParameterSpecs, type Layer, type ParameterSpec } from './architecture.js';
 import { resolveCsrnetConfig, type CsrnetConfig, type ResolvedCsrnetConfig } from './config.js';
+import { guardDevice } from './device-guard.js';
 import { CsrnetError } from './errors.js';
 import { hwioToOihw } from './layout.js';
 import type { NamedTensor, NamedTensors } from './named-tensors.js';
@@ -63,10 +64,13 @@ export class CsrnetModel implements TrainableParameters {
    * Density map for a batch of normalised NHWC images `[N, H, W, 3]`:
    * `[N, ⌊H/8⌋, ⌊W/8⌋, 1]` for the standard front end. Uses fused
    * conv+bias+ReLU kernels and frees every intermediate as it goes; the
-   * caller owns the result.
+   * caller owns the result. On a guarded GPU backend (see `setDeviceGuard`)
+   * an input too large for the device is a `CsrnetError('DEVICE_LIMIT')`
+   * before anything runs, and a device that failed earlier `DEVICE_ERROR`.
    */
   predict(input: tf.Tensor4D): tf.Tensor4D {
     this.checkInput(input, 'predict');
+    guardDevice(this.config, input.shape, false, 'predict');
     return tf.tidy(() => this.forward(input, true));
   }
 
@@ -74,10 +78,13 @@ export class CsrnetModel implements TrainableParameters {
    * The same network built from differentiable unfused ops, for use inside
    * `tf.grads`/`tf.variableGrads` (or `tf.tidy`; intermediates are not freed
    * here). Gradients through dilated convs need `@crowd/csrnet/training`
-   * imported (or `registerCsrnetGradients()` called) first.
+   * imported (or `registerCsrnetGradients()` called) first. Guarded like
+   * {@link predict} (for the forward; `lossAndGradients` checks a training
+   * step's buffers).
    */
   apply(input: tf.Tensor4D): tf.Tensor4D {
     this.checkInput(input, 'apply');
+    guardDevice(this.config, input.shape, false, 'apply');
     return this.forward(input, false);
   }
 

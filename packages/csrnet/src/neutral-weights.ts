@@ -1,4 +1,5 @@
 import { CsrnetError } from './errors.js';
+import { formatCount, limitExceeded, resolveModelFileLimits, type ModelFileLimits } from './limits.js';
 import type { NamedTensors } from './named-tensors.js';
 import { sha256Hex } from './sha256.js';
 
@@ -16,6 +17,8 @@ export interface NeutralWeightsManifest {
 export interface NeutralWeightsOptions {
   /** Names the weights (e.g. the manifest's path) in error messages. */
   source?: string;
+  /** `maxExtraElements` bounds tensors that overlap in the `.bin`. @default MODEL_FILE_LIMITS */
+  limits?: ModelFileLimits;
 }
 
 function parseManifest(manifest: string | object, source: string | undefined): NeutralWeightsManifest {
@@ -44,9 +47,13 @@ function parseManifest(manifest: string | object, source: string | undefined): N
  * size and bounds and the total size, with `CsrnetError('WEIGHTS_FORMAT')`
  * saying what was expected and found; checksums are left to
  * {@link verifyNeutralWeights}. No file access, so it runs anywhere.
+ * Tensors are copied out of `bin`, so entries that overlap may together hold
+ * at most `limits.maxExtraElements` values more than `bin` (`LIMIT_EXCEEDED`).
  */
 export function readNeutralWeights(manifest: string | object, bin: Uint8Array, options: NeutralWeightsOptions = {}): NamedTensors {
   const { source } = options;
+  const { maxExtraElements } = resolveModelFileLimits(options.limits);
+  let copied = 0;
   const m = parseManifest(manifest, source);
   if (m.total_bytes !== undefined && m.total_bytes !== bin.length) {
     throw new CsrnetError('WEIGHTS_FORMAT', source, `expected ${m.total_bytes} bytes of weights (total_bytes), found ${bin.length}`);
@@ -57,13 +64,20 @@ export function readNeutralWeights(manifest: string | object, bin: Uint8Array, o
     if (typeof t?.name !== 'string' || t.name === '') throw new CsrnetError('WEIGHTS_FORMAT', source, `${where}: expected a non-empty name`);
     if (out.has(t.name)) throw new CsrnetError('WEIGHTS_FORMAT', source, `${where}: duplicate name`);
     if (t.dtype !== 'float32') throw new CsrnetError('WEIGHTS_FORMAT', source, `${where}: expected dtype "float32", found ${JSON.stringify(t.dtype)}`);
-    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new CsrnetError('WEIGHTS_FORMAT', source, `${where}: expected a shape of non-negative integers, found ${JSON.stringify(t.shape)}`);
+    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new CsrnetError('WEIGHTS_FORMAT', source, `${where}: expected a shape of non-negative integers, found ${JSON.stringify(t.shape)?.slice(0, 80)}`);
     }
     const nbytes = 4 * t.shape.reduce((a, b) => a * b, 1);
-    if (t.nbytes !== nbytes) throw new CsrnetError('WEIGHTS_FORMAT', source, `${where}: shape [${t.shape.join(',')}] needs ${nbytes} bytes, nbytes says ${t.nbytes}`);
-    if (!Number.isInteger(t.offset) || t.offset < 0 || t.offset + nbytes > bin.length) {
+    if (!Number.isSafeInteger(nbytes)) {
+      throw new CsrnetError('WEIGHTS_FORMAT', source, `${where}: shape [${t.shape.join(',')}] needs ${nbytes.toPrecision(3)} bytes, more than any file holds`);
+    }
+    if (t.nbytes !== nbytes) throw new CsrnetError('WEIGHTS_FORMAT', source, `${where}: shape [${t.shape.join(',')}] needs ${nbytes} bytes, nbytes says ${JSON.stringify(t.nbytes)}`);
+    if (!Number.isSafeInteger(t.offset) || t.offset < 0 || t.offset + nbytes > bin.length) {
       throw new CsrnetError('WEIGHTS_FORMAT', source, `${where}: bytes ${t.offset}..${t.offset + nbytes} lie outside the ${bin.length}-byte .bin`);
+    }
+    copied += nbytes;
+    if (copied > bin.length + 4 * maxExtraElements) {
+      throw limitExceeded(source, `${where}: the tensors up to this one copy ${formatCount(copied)} bytes out of a ${formatCount(bin.length)}-byte .bin (they overlap)`, 'maxExtraElements', maxExtraElements, Math.ceil((copied - bin.length) / 4));
     }
     // slice() copies into a fresh, 4-byte-aligned buffer; JS engines are little-endian, like the format.
     out.set(t.name, { shape: [...t.shape], data: new Float32Array(bin.slice(t.offset, t.offset + nbytes).buffer) });

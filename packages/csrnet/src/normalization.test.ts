@@ -13,6 +13,16 @@ test('ImageNet normalisation equals the reference’s float32 input bit for bit'
   expect(mismatches).toBe(0);
 });
 
+test("layout 'chw' (ONNX, PyTorch) equals the reference's NCHW input bit for bit, RGBA too", () => {
+  const rgb = readNpy(fixture('shanghaitech-mini-expected', 'decoded_rgb_uint8_hwc.npy'));
+  const expected = readNpy(fixture('shanghaitech-mini-expected', 'normalised_rgb_nchw_f32.npy'));
+  const [h, w] = rgb.shape;
+  expect(normalizePixels(rgb.data as Uint8Array, w, h, undefined, 'chw')).toEqual(expected.data);
+  const rgba = new Uint8Array(h * w * 4);
+  for (let p = 0; p < h * w; p++) rgba.set((rgb.data as Uint8Array).subarray(3 * p, 3 * p + 3), 4 * p);
+  expect(normalizePixels(rgba, w, h, undefined, 'chw')).toEqual(expected.data);
+});
+
 test('RGBA input (canvas ImageData) ignores alpha', () => {
   const rgba = Uint8ClampedArray.from([255, 0, 128, 7, 10, 20, 30, 255]);
   const rgb = Uint8Array.from([255, 0, 128, 10, 20, 30]);

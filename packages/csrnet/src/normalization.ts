@@ -22,18 +22,23 @@ export const IMAGENET_NORMALIZATION: InputNormalization = Object.freeze({
   inputScale: 1 / 255,
 });
 
+/** Memory order of normalised pixels: `'hwc'` for tfjs (NHWC), `'chw'` for PyTorch and ONNX (NCHW). */
+export type PixelLayout = 'hwc' | 'chw';
+
 /**
  * Normalises interleaved 8-bit pixels (RGB, or RGBA such as canvas
- * `ImageData.data`, whose alpha is ignored) into a `height × width × 3`
- * float32 array (HWC). Each step is rounded to float32 as torch computes it,
- * so with the default normalisation the result equals the reference's input
- * bit for bit (`v · (1/255)` and torch's `v / 255` agree for all 256 values).
+ * `ImageData.data`, whose alpha is ignored) into a float32 array of
+ * `height × width × 3` (`layout` `'hwc'`, the default) or `3 × height × width`
+ * (`'chw'`). Each step is rounded to float32 as torch computes it, so with the
+ * default normalisation the result equals the reference's input bit for bit
+ * (`v · (1/255)` and torch's `v / 255` agree for all 256 values).
  */
 export function normalizePixels(
   pixels: Uint8Array | Uint8ClampedArray,
   width: number,
   height: number,
   normalization: InputNormalization = IMAGENET_NORMALIZATION,
+  layout: PixelLayout = 'hwc',
 ): Float32Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new CsrnetError('INPUT_INVALID', undefined, `preprocess: expected a positive integer width and height, got ${width}×${height}`);
@@ -57,6 +62,15 @@ export function normalizePixels(
     }
   }
   const out = new Float32Array(count * 3);
+  if (layout === 'chw') {
+    for (let p = 0; p < count; p++) {
+      const src = p * channels;
+      out[p] = table[pixels[src]];
+      out[count + p] = table[256 + pixels[src + 1]];
+      out[2 * count + p] = table[512 + pixels[src + 2]];
+    }
+    return out;
+  }
   for (let p = 0; p < count; p++) {
     const src = p * channels;
     out[3 * p] = table[pixels[src]];

@@ -59,7 +59,7 @@ describe('SGD', () => {
     sgd.dispose();
   });
 
-  test('momentum buffers export in state_dict layout and resume exactly', () => {
+  test('momentum buffers export in state_dict layout (also with asynchronous reads) and resume exactly', async () => {
     const weights = readSmallBin('weights.bin');
     const grads = readSmallBin('train_step', 'grads.bin');
     const config = { lr: 1e-4, momentum: 0.95, weightDecay: 5e-4 };
@@ -73,6 +73,7 @@ describe('SGD', () => {
     const gA = gradTensors(a);
     sgdA.step(gA);
     const buffers = sgdA.momentumBuffers();
+    expect(await sgdA.readMomentumBuffers()).toEqual(buffers);
     expect(buffers.get('frontend.0.weight')!.shape).toEqual([8, 3, 3, 3]);
     // wd·p + grad on the first step, in OIHW like the gradient it came from.
     const w0 = weights.get('frontend.0.weight')!.data;

@@ -123,6 +123,20 @@ export class SGD {
   }
 
   /**
+   * {@link momentumBuffers}, read with asynchronous reads: the form that
+   * works on every backend, webgpu in Node included (it has no synchronous
+   * reads of GPU data).
+   */
+  async readMomentumBuffers(): Promise<NamedTensors> {
+    const out: NamedTensors = new Map();
+    for (const name of this.target.parameters.keys()) {
+      const buf = this.buffers.get(name);
+      if (buf !== undefined) out.set(name, this.target.exportTensor(name, (await buf.data()) as Float32Array));
+    }
+    return out;
+  }
+
+  /**
    * Replaces the momentum buffers with `buffers` (state_dict names and
    * layout, e.g. a PyTorch checkpoint's `optimizer.state[i].momentum_buffer`
    * mapped to parameter names). A parameter without a buffer starts afresh

@@ -4,7 +4,7 @@ import { useBackend } from '../test/backends.js';
 import { readSmallBin } from '../test/fixtures.js';
 import { CsrnetError } from './errors.js';
 import { createCsrnet } from './model.js';
-import { loadStateDict, stateDict } from './state-dict.js';
+import { loadStateDict, readStateDict, stateDict } from './state-dict.js';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -14,6 +14,13 @@ test('stateDict returns the imported tensors exactly (OIHW → HWIO → OIHW), i
   const out = stateDict(model);
   expect([...out.keys()]).toEqual([...weights.keys()]);
   for (const [name, t] of weights) expect(out.get(name), name).toEqual(t);
+  model.dispose();
+});
+
+test('readStateDict gives the same with asynchronous reads', async () => {
+  const weights = readSmallBin('weights.bin');
+  const model = createCsrnet({ widthDivisor: 8 }, { kind: 'weights', weights });
+  expect(await readStateDict(model)).toEqual(weights);
   model.dispose();
 });
 

@@ -24,9 +24,20 @@ export function loadStateDict(model: CsrnetModel, tensors: NamedTensors, options
   });
 }
 
-/** The parameters as plain data in the reference's state_dict order and layout (OIHW conv weights). */
+/**
+ * The parameters as plain data in the reference's state_dict order and
+ * layout (OIHW conv weights). It reads synchronously, which webgpu in Node
+ * cannot do: use {@link readStateDict} there.
+ */
 export function stateDict(model: CsrnetModel): NamedTensors {
   const out: NamedTensors = new Map();
   for (const [name, variable] of model.parameters) out.set(name, model.exportTensor(name, variable.dataSync() as Float32Array));
+  return out;
+}
+
+/** {@link stateDict} with asynchronous reads, which work on every backend. */
+export async function readStateDict(model: CsrnetModel): Promise<NamedTensors> {
+  const out: NamedTensors = new Map();
+  for (const [name, variable] of model.parameters) out.set(name, model.exportTensor(name, (await variable.data()) as Float32Array));
   return out;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { guardDevice } from './device-guard.js';
 import { CsrnetError } from './errors.js';
 import type { CsrnetModel } from './model.js';
 import { registerCsrnetGradients } from './register-gradients.js';
@@ -21,10 +22,14 @@ export interface LossAndGradients {
 /**
  * Sum-squared-error loss of `model.apply(input)` against `target` (NHWC,
  * `[N, ⌊H/8⌋, ⌊W/8⌋, 1]`) and its gradients. The caller owns (and must
- * dispose) the returned tensors; everything else is freed.
+ * dispose) the returned tensors; everything else is freed. On a guarded GPU
+ * backend, a step whose buffers exceed the device's limits is a
+ * `CsrnetError('DEVICE_LIMIT')` before anything runs.
  */
 export function lossAndGradients(model: CsrnetModel, input: tf.Tensor4D, target: tf.Tensor4D): LossAndGradients {
   registerCsrnetGradients();
+  // A malformed input is left to apply()'s own message.
+  if (input instanceof tf.Tensor && input.rank === 4) guardDevice(model.config, input.shape, true, 'lossAndGradients');
   const variables = [...model.parameters.values()];
   const { value, grads } = tf.variableGrads(() => sumSquaredError(model.apply(input), target), variables);
   const byName = new Map<string, tf.Tensor>();

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CsrnetError } from '../errors.js';
+import { checkFileSize, formatCount, limitExceeded, resolveModelFileLimits, type ModelFileLimits } from '../limits.js';
+import { weightBytesMismatch, weightSpecBytes } from '../weight-specs.js';
 
 /** File names written by {@link fileSystemHandler}, the same as tfjs-node's `file://` handler. */
 export const MODEL_JSON = 'model.json';
@@ -28,6 +30,20 @@ async function read(path: string): Promise<Buffer> {
   }
 }
 
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    throw new CsrnetError('WEIGHTS_FORMAT', path, `cannot read: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Options of {@link fileSystemHandler}. */
+export interface FileSystemHandlerOptions {
+  /** Size budgets for `load` (`maxJsonBytes`, `maxFileBytes`). @default MODEL_FILE_LIMITS */
+  limits?: ModelFileLimits;
+}
+
 /**
  * A tf.io handler for a folder (or a `….json` path in it) on disk, as
  * tfjs-node's `file://` handler, which needs the native TensorFlow binding:
@@ -39,8 +55,12 @@ async function read(path: string): Promise<Buffer> {
  *   two files from different saves gets an error rather than wrong weights.
  * - `load` reads them back; a missing, unparsable or truncated file is a
  *   `CsrnetError('WEIGHTS_FORMAT')` naming the file and what was expected.
+ *   The manifest is checked before any weights are read — every shape,
+ *   dtype and byte count, and the weight files' sizes against what it
+ *   declares — and a file over `limits` is `LIMIT_EXCEEDED`.
  */
-export function fileSystemHandler(path: string): tf.io.IOHandler {
+export function fileSystemHandler(path: string, options: FileSystemHandlerOptions = {}): tf.io.IOHandler {
+  const limits = resolveModelFileLimits(options.limits);
   const jsonPath = path.endsWith('.json') ? path : join(path, MODEL_JSON);
   const dir = dirname(jsonPath);
   return {
@@ -65,6 +85,10 @@ export function fileSystemHandler(path: string): tf.io.IOHandler {
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
+      const jsonBytes = await sizeOf(jsonPath);
+      if (jsonBytes > limits.maxJsonBytes) {
+        throw limitExceeded(jsonPath, `model.json is ${formatCount(jsonBytes)} bytes`, 'maxJsonBytes', limits.maxJsonBytes, jsonBytes, 'A tfjs model.json lists only names and shapes (a few kB): this is not one, or it embeds its weights');
+      }
       const text = (await read(jsonPath)).toString('utf8');
       let modelJson: tf.io.ModelJSON;
       try {
@@ -77,26 +101,40 @@ export function fileSystemHandler(path: string): tf.io.IOHandler {
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
-        const parts: Buffer[] = [];
-        for (const group of manifest) {
+        const files: string[] = [];
+        let declared = 0;
+        manifest.forEach((group, g) => {
+          const label = `weightsManifest[${g}]`;
+          if (typeof group !== 'object' || group === null || !Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string')) {
+            throw new CsrnetError('WEIGHTS_FORMAT', jsonPath, `${label}: expected {paths: [file names], weights: [entries]}`);
+          }
+          declared += weightSpecBytes(group.weights, jsonPath, `${label}.weights`);
           specs.push(...group.weights);
           for (const p of group.paths) {
             // Weight files must sit beside model.json, as they do for tf.io.http.
             const file = join(dir, p);
             const inside = relative(dir, file);
             if (isAbsolute(p) || inside.startsWith('..') || isAbsolute(inside)) throw new CsrnetError('WEIGHTS_FORMAT', jsonPath, `weights path ${JSON.stringify(p)} leaves the model's folder`);
-            parts.push(await read(file));
+            files.push(file);
           }
+        });
+        // Sizes first: a weights file is never read unless it is exactly what the manifest declares.
+        let found = 0;
+        for (const file of files) found += await sizeOf(file);
+        const names = files.map((file) => relative(dir, file)).join(' + ') || 'no weights file';
+        checkFileSize(found, jsonPath, limits, `the weight files (${names}) are`);
+        if (found !== declared) throw new CsrnetError('WEIGHTS_FORMAT', jsonPath, weightBytesMismatch(names, found, declared, specs.length));
+        const data = new Uint8Array(declared);
+        let filled = 0;
+        for (const file of files) {
+          const part = await read(file);
+          // A file that changed size since stat() is caught here, not written past the buffer.
+          if (filled + part.length > declared) throw new CsrnetError('WEIGHTS_FORMAT', jsonPath, weightBytesMismatch(names, filled + part.length, declared, specs.length));
+          data.set(part, filled);
+          filled += part.length;
         }
-        const data = Buffer.concat(parts);
-        const bytesPer: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
-        const sizeKnown = specs.every((s) => s.quantization === undefined && s.dtype in bytesPer);
-        const expected = specs.reduce((n, s) => n + (bytesPer[s.dtype] ?? 0) * s.shape.reduce((a, b) => a * b, 1), 0);
-        if (sizeKnown && data.length !== expected) {
-          const files = manifest.flatMap((g) => g.paths).join(', ');
-          throw new CsrnetError('WEIGHTS_FORMAT', jsonPath, `expected ${expected} bytes in ${files}, found ${data.length}`);
-        }
-        return [specs, data.buffer.slice(data.byteOffset, data.byteOffset + data.length)];
+        if (filled !== declared) throw new CsrnetError('WEIGHTS_FORMAT', jsonPath, weightBytesMismatch(names, filled, declared, specs.length));
+        return [specs, data.buffer];
       });
     },
   };

@@ -213,9 +213,10 @@ describe('readTorchCheckpoint on pickles that are not checkpoints', () => {
 
   it.each([
     ['a list', checkpointOf(EMPTY_LIST), 'expected a state_dict or a checkpoint dict, found a list of 0'],
-    ['an empty dict', checkpointOf(EMPTY_DICT), "expected a state_dict (tensors by name) or a checkpoint dict with a 'state_dict' entry, found a dict with keys (none)"],
-    ['a dict of other things', checkpointOf(EMPTY_DICT, 'model', BININT1, 1, SETITEM), "expected a state_dict (tensors by name) or a checkpoint dict with a 'state_dict' entry, found a dict with keys model"],
+    ['an empty dict', checkpointOf(EMPTY_DICT), "expected a state_dict (tensors by name) or a checkpoint dict with a 'state_dict' (or 'model') entry, found a dict with keys (none)"],
+    ['a dict of other things', checkpointOf(EMPTY_DICT, 'net', BININT1, 1, SETITEM), "expected a state_dict (tensors by name) or a checkpoint dict with a 'state_dict' (or 'model') entry, found a dict with keys net"],
     ['a state_dict that is not a dict', checkpointOf(EMPTY_DICT, 'state_dict', BININT1, 5, SETITEM), "expected 'state_dict' to be a dict of tensors, found number 5"],
+    ["an LWCC 'model' that is not a dict", checkpointOf(EMPTY_DICT, 'model', BININT1, 5, SETITEM), "expected 'model' to be a dict of tensors, found number 5"],
     [
       'a state_dict of numbers',
       checkpointOf(EMPTY_DICT, 'state_dict', EMPTY_DICT, 'w', BININT1, 1, SETITEM, SETITEM),

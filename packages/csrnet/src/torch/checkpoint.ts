@@ -1,4 +1,5 @@
 import { CsrnetError } from '../errors.js';
+import { checkFileSize, formatCount, limitExceeded, resolveModelFileLimits, type ModelFileLimits, type ResolvedModelFileLimits } from '../limits.js';
 import type { NamedTensor, NamedTensors } from '../named-tensors.js';
 import { isFloatingDtype, type TorchDtype } from './dtypes.js';
 import { readLegacyCheckpoint } from './legacy-format.js';
@@ -43,8 +44,9 @@ export interface TorchCheckpoint {
 /**
  * Reads a PyTorch checkpoint in either container format without running any
  * of its pickle (see pickle.ts): a bare state_dict (`torch.save(model.state_dict())`,
- * e.g. torchvision's model files) or the reference's training checkpoint dict
- * `{epoch, arch, state_dict, best_prec1, optimizer}`.
+ * e.g. torchvision's model files), the reference's training checkpoint dict
+ * `{epoch, arch, state_dict, best_prec1, optimizer}`, or a `{model: state_dict}`
+ * dict (the LWCC library's published weights).
  *
  * Tensors come back as C-contiguous float32 in PyTorch's layout (OIHW conv
  * weights): strided views are gathered, float64 is rounded, float16/bfloat16
@@ -52,23 +54,46 @@ export interface TorchCheckpoint {
  * every key starts with `module.` (a model wrapped in nn.DataParallel when
  * saved) the prefix is stripped. Anything else — a download error page, a
  * truncated file, a whole pickled model — is a CsrnetError naming `source`.
+ *
+ * What the file can make this allocate is bounded by `limits` (see the
+ * README's "Resource limits"): the float32 values of all tensors together
+ * may exceed the elements the file stores by at most
+ * `limits.maxExtraElements`, so views that repeat a tiny storage (stride 0)
+ * cannot turn bytes into gigabytes; the pickle and, for zip files, the
+ * inflated entries have budgets of their own. Going over one is a
+ * `LIMIT_EXCEEDED` error, raised before the memory is allocated.
  */
-export function readTorchCheckpoint(bytes: Uint8Array, source?: string): TorchCheckpoint {
+export function readTorchCheckpoint(bytes: Uint8Array, source?: string, limits: ModelFileLimits = {}): TorchCheckpoint {
+  const resolved = resolveModelFileLimits(limits);
+  checkFileSize(bytes.length, source, resolved);
   const sniffed = sniffCheckpoint(bytes);
   if ('notCheckpoint' in sniffed) throw new CsrnetError('WEIGHTS_FORMAT', source, sniffed.notCheckpoint);
   if (sniffed.kind === 'zip') {
-    const { value, littleEndian } = readZipCheckpoint(bytes, source);
-    return interpret(value, 'zip', littleEndian, source);
+    const { value, littleEndian, storedElements } = readZipCheckpoint(bytes, source, resolved);
+    return interpret(value, 'zip', littleEndian, storedElements, resolved, source);
   }
-  return interpret(readLegacyCheckpoint(bytes, source), 'legacy', true, source);
+  const { value, storedElements } = readLegacyCheckpoint(bytes, source, resolved);
+  return interpret(value, 'legacy', true, storedElements, resolved, source);
 }
 
-function interpret(root: unknown, format: 'legacy' | 'zip', littleEndian: boolean, source: string | undefined): TorchCheckpoint {
+function interpret(
+  root: unknown,
+  format: 'legacy' | 'zip',
+  littleEndian: boolean,
+  storedElements: number,
+  limits: ResolvedModelFileLimits,
+  source: string | undefined,
+): TorchCheckpoint {
   // One Float32Array per tensor object, however often the pickle refers to it.
   const converted = new Map<TorchTensor, NamedTensor>();
+  // Charged before each allocation, so a file over budget never gets its memory.
+  let produced = 0;
+  const allowed = storedElements + limits.maxExtraElements;
   const toFloat32 = (tensor: TorchTensor, name: string): NamedTensor => {
     let named = converted.get(tensor);
     if (named === undefined) {
+      produced += tensor.shape.reduce((a, b) => a * b, 1);
+      if (produced > allowed) throw overBudget(tensor, name, produced, storedElements, limits, source);
       named = tensorToFloat32(tensor, littleEndian, source, name);
       converted.set(tensor, named);
     }
@@ -78,15 +103,17 @@ function interpret(root: unknown, format: 'legacy' | 'zip', littleEndian: boolea
     throw new CsrnetError('WEIGHTS_FORMAT', source, `expected a state_dict or a checkpoint dict, found ${describeValue(root)}`);
   }
   const isBareStateDict = root.size > 0 && [...root.values()].every((value) => value instanceof TorchTensor);
-  if (!isBareStateDict && !root.has('state_dict')) {
+  // The reference's checkpoints keep the weights under 'state_dict', LWCC's under 'model'.
+  const stateDictKey = root.has('state_dict') ? 'state_dict' : 'model';
+  if (!isBareStateDict && !root.has(stateDictKey)) {
     const keys = [...root.keys()].slice(0, 8).map(String).join(', ');
     throw new CsrnetError(
       'WEIGHTS_FORMAT',
       source,
-      `expected a state_dict (tensors by name) or a checkpoint dict with a 'state_dict' entry, found a dict with keys ${keys || '(none)'}`,
+      `expected a state_dict (tensors by name) or a checkpoint dict with a 'state_dict' (or 'model') entry, found a dict with keys ${keys || '(none)'}`,
     );
   }
-  const entries = stateDictEntries(isBareStateDict ? root : root.get('state_dict'), source);
+  const entries = stateDictEntries(isBareStateDict ? root : root.get(stateDictKey), source, stateDictKey);
   const stateDict: NamedTensors = new Map();
   const skippedTensors: TorchCheckpoint['skippedTensors'] = [];
   for (const [name, tensor] of entries) {
@@ -113,8 +140,23 @@ function interpret(root: unknown, format: 'legacy' | 'zip', littleEndian: boolea
   return checkpoint;
 }
 
-function stateDictEntries(value: unknown, source: string | undefined): Array<[string, TorchTensor]> {
-  if (!(value instanceof Map)) throw new CsrnetError('WEIGHTS_FORMAT', source, `expected 'state_dict' to be a dict of tensors, found ${describeValue(value)}`);
+function overBudget(tensor: TorchTensor, name: string, produced: number, stored: number, limits: ResolvedModelFileLimits, source: string | undefined): CsrnetError {
+  const numel = tensor.shape.reduce((a, b) => a * b, 1);
+  const repeats =
+    numel > tensor.view.numel
+      ? `; ${name} [${tensor.shape.join(', ')}] with strides [${tensor.stride.join(', ')}] alone reads its ${formatCount(tensor.view.numel)}-element storage ${formatCount(Math.floor(numel / tensor.view.numel))} times over`
+      : '';
+  return limitExceeded(
+    source,
+    `the tensors up to ${name} need ${formatCount(produced)} float32 values, ${formatCount(produced - stored)} more than the ${formatCount(stored)} elements the file stores${repeats}`,
+    'maxExtraElements',
+    limits.maxExtraElements,
+    produced - stored,
+  );
+}
+
+function stateDictEntries(value: unknown, source: string | undefined, key: string): Array<[string, TorchTensor]> {
+  if (!(value instanceof Map)) throw new CsrnetError('WEIGHTS_FORMAT', source, `expected '${key}' to be a dict of tensors, found ${describeValue(value)}`);
   const entries: Array<[string, TorchTensor]> = [];
   for (const [name, tensor] of value) {
     if (typeof name !== 'string' || !(tensor instanceof TorchTensor)) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fixture } from '@crowd/test-utils';
 import { describe, expect, it } from 'vitest';
+import { MODEL_FILE_LIMITS } from '../limits.js';
 import { readLegacyCheckpoint } from './legacy-format.js';
 import { unpickle } from './pickle.js';
 import { resolveTorchGlobal } from './torch-globals.js';
@@ -20,7 +21,7 @@ function dataStart(bytes: Uint8Array): number {
 
 describe('readLegacyCheckpoint', () => {
   it('rejects a pickle without torch’s magic number', () => {
-    const error = errorOf(() => readLegacyCheckpoint(Uint8Array.of(0x80, 2, 0x4b, 1, 0x2e), 'x.pkl'));
+    const error = errorOf(() => readLegacyCheckpoint(Uint8Array.of(0x80, 2, 0x4b, 1, 0x2e), 'x.pkl', MODEL_FILE_LIMITS));
     expect(error.message).toBe(
       "x.pkl: this is a Python pickle but not a PyTorch checkpoint: expected torch's magic number first, found number 1 (a file written by pickle.dump rather than torch.save?)",
     );
@@ -30,7 +31,7 @@ describe('readLegacyCheckpoint', () => {
     const bytes = original.slice();
     expect(Array.from(bytes.subarray(15, 21))).toEqual([0x80, 2, 0x4d, 0xe9, 0x03, 0x2e]); // BININT2 1001
     bytes[18] = 0xea;
-    expect(errorOf(() => readLegacyCheckpoint(bytes, PATH)).message).toContain('unsupported legacy checkpoint protocol: expected 1001, found number 1002');
+    expect(errorOf(() => readLegacyCheckpoint(bytes, PATH, MODEL_FILE_LIMITS)).message).toContain('unsupported legacy checkpoint protocol: expected 1001, found number 1002');
   });
 
   it('rejects a storage whose element count disagrees with the pickle', () => {
@@ -38,7 +39,7 @@ describe('readLegacyCheckpoint', () => {
     const start = dataStart(bytes);
     const view = new DataView(bytes.buffer);
     view.setBigInt64(start, view.getBigInt64(start, true) + 1n, true);
-    const error = errorOf(() => readLegacyCheckpoint(bytes, PATH));
+    const error = errorOf(() => readLegacyCheckpoint(bytes, PATH, MODEL_FILE_LIMITS));
     expect(error.code).toBe('WEIGHTS_FORMAT');
     expect(error.message).toMatch(/storage \d+ at byte \d+ holds \d+ elements but the pickle says \d+ — the file is corrupt/);
   });
@@ -51,7 +52,7 @@ describe('readLegacyCheckpoint', () => {
     cuts.add(original.length - 1);
     const messages = new Set<string>();
     for (const n of cuts) {
-      const error = errorOf(() => readLegacyCheckpoint(original.subarray(0, n), PATH));
+      const error = errorOf(() => readLegacyCheckpoint(original.subarray(0, n), PATH, MODEL_FILE_LIMITS));
       expect(error.code).toBe('WEIGHTS_FORMAT');
       expect(error.message, `cut at ${n}`).toContain('truncated');
       messages.add(error.message.replace(/\d+/g, 'N'));

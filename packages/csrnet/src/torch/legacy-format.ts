@@ -1,4 +1,5 @@
 import { CsrnetError } from '../errors.js';
+import type { ResolvedModelFileLimits } from '../limits.js';
 import { ITEM_SIZE } from './dtypes.js';
 import { describeValue, PickleValueError, unpickle } from './pickle.js';
 import { parseStorageId } from './storage-id.js';
@@ -18,10 +19,11 @@ const refuseAll = (): undefined => undefined;
  *
  * Storage data is little-endian whatever machine wrote it (torch converts on
  * big-endian hosts), so the sys info's `little_endian` flag is not needed.
- * Returns the unpickled object with every storage's bytes filled in.
+ * Returns the unpickled object with every storage's bytes filled in (views
+ * of `bytes`, never copies) and how many elements those storages hold.
  */
-export function readLegacyCheckpoint(bytes: Uint8Array, source: string | undefined): unknown {
-  const magic = unpickle(bytes, 0, { source, resolveGlobal: refuseAll });
+export function readLegacyCheckpoint(bytes: Uint8Array, source: string | undefined, limits: ResolvedModelFileLimits): { value: unknown; storedElements: number } {
+  const magic = unpickle(bytes, 0, { source, limits, resolveGlobal: refuseAll });
   if (magic.value !== MAGIC_NUMBER) {
     throw new CsrnetError(
       'WEIGHTS_FORMAT',
@@ -29,16 +31,17 @@ export function readLegacyCheckpoint(bytes: Uint8Array, source: string | undefin
       `this is a Python pickle but not a PyTorch checkpoint: expected torch's magic number first, found ${describeValue(magic.value)} (a file written by pickle.dump rather than torch.save?)`,
     );
   }
-  const protocol = unpickle(bytes, magic.end, { source, resolveGlobal: refuseAll });
+  const protocol = unpickle(bytes, magic.end, { source, limits, resolveGlobal: refuseAll });
   if (protocol.value !== PROTOCOL_VERSION) {
     throw new CsrnetError('WEIGHTS_FORMAT', source, `unsupported legacy checkpoint protocol: expected ${PROTOCOL_VERSION}, found ${describeValue(protocol.value)}`);
   }
-  const sysInfo = unpickle(bytes, protocol.end, { source, resolveGlobal: refuseAll });
+  const sysInfo = unpickle(bytes, protocol.end, { source, limits, resolveGlobal: refuseAll });
 
   const storages = new Map<string, TorchStorage>();
   const views = new Map<string, StorageView>();
   const object = unpickle(bytes, sysInfo.end, {
     source,
+    limits,
     resolveGlobal: resolveTorchGlobal,
     persistentLoad(pid) {
       const id = parseStorageId(pid);
@@ -60,12 +63,13 @@ export function readLegacyCheckpoint(bytes: Uint8Array, source: string | undefin
     },
   });
 
-  const keys = unpickle(bytes, object.end, { source, resolveGlobal: refuseAll });
+  const keys = unpickle(bytes, object.end, { source, limits, resolveGlobal: refuseAll });
   if (!Array.isArray(keys.value) || !keys.value.every((key) => typeof key === 'string')) {
     throw new CsrnetError('WEIGHTS_FORMAT', source, `expected the list of storage keys after the object, found ${describeValue(keys.value)}`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = keys.end;
+  let storedElements = 0;
   for (const key of keys.value as string[]) {
     const storage = storages.get(key);
     if (storage === undefined) throw new CsrnetError('WEIGHTS_FORMAT', source, `storage key ${key} is listed at byte ${pos} but no tensor uses it`);
@@ -82,7 +86,8 @@ export function readLegacyCheckpoint(bytes: Uint8Array, source: string | undefin
       throw new CsrnetError('WEIGHTS_FORMAT', source, `storage ${key} at byte ${pos} holds ${count} elements but the pickle says ${storage.numel} — the file is corrupt`);
     }
     storage.bytes = bytes.subarray(pos + 8, pos + 8 + nbytes);
+    storedElements += storage.numel;
     pos += 8 + nbytes;
   }
-  return object.value;
+  return { value: object.value, storedElements };
 }

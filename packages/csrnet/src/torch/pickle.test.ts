@@ -202,8 +202,8 @@ describe('unpickle on malformed input', () => {
     ['popping below a MARK', bytesOf(PROTO2, 0x4e, 0x28, 0x85, STOP), 'stack underflow'],
     ['TUPLE without MARK', bytesOf(PROTO2, 0x74, STOP), 'no MARK before this opcode'],
     ['a memo miss', bytesOf(PROTO2, 0x68, 7, STOP), 'memo entry 7 was never stored'],
-    ['two values at STOP', bytesOf(PROTO2, 0x4e, 0x4e, STOP), 'STOP with 2 values on the stack'],
-    ['an open MARK at STOP', bytesOf(PROTO2, 0x4e, 0x28, STOP), 'STOP with 1 values on the stack'],
+    ['two values at STOP', bytesOf(PROTO2, 0x4e, 0x4e, STOP), 'STOP with 2 values on the stack, expected exactly 1'],
+    ['an open MARK at STOP', bytesOf(PROTO2, 0x4e, 0x28, STOP), 'STOP with 1 MARK still open; every MARK must be closed by TUPLE, LIST, DICT, APPENDS or SETITEMS'],
     ['SETITEM on a list', bytesOf(PROTO2, 0x5d, 0x4e, 0x4e, 0x73, STOP), 'SETITEM needs a dict'],
     ['APPEND on a tuple', bytesOf(PROTO2, 0x29, 0x4e, 0x61, STOP), 'APPEND needs a list'],
     ['odd SETITEMS', bytesOf(PROTO2, 0x7d, 0x28, 0x4e, 0x75, STOP), 'SETITEMS with an odd number of items'],
@@ -215,6 +215,36 @@ describe('unpickle on malformed input', () => {
     expect(error.code).toBe('WEIGHTS_FORMAT');
     expect(error.message).toMatch(/^test\.pkl: malformed pickle at byte \d+: /);
     expect(error.message).toContain(detail);
+  });
+
+  it('ten million unclosed MARKs: the MARK limit, at once, not a confusing STOP message', () => {
+    const bytes = new Uint8Array(10_000_004).fill(0x28);
+    bytes.set(PROTO2, 0);
+    bytes.set([0x4e, STOP], bytes.length - 2);
+    const error = errorOf(() => load(bytes));
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toMatch(/^test\.pkl: the pickle has more than 1,000 MARKs open by byte 1002, over the limit limits\.maxPickleMarks = 1,000\. No genuine/);
+    const few = bytesOf(PROTO2, 0x28, 0x28, 0x28, 0x4e, STOP);
+    expect(errorOf(() => load(few)).message).toContain('STOP with 3 MARKs still open');
+  });
+
+  const small = { maxPickleBytes: 64, maxPickleValues: 4, maxPickleStack: 3, maxPickleMarks: 2, maxPickleMemo: 2 };
+  it.each([
+    ['its length', bytesOf(PROTO2, 0x58, u32(100), 'x'.repeat(100), STOP), 'the pickle is longer than 107 bytes (BINUNICODE needs 100) by byte 2, over the limit limits.maxPickleBytes = 64.'],
+    ['its length (opcode by opcode)', bytesOf(PROTO2, 0x4e, ...new Array(40).fill([0x71, 0]).flat()), 'the pickle is longer than 65 bytes (an opcode argument needs 1) by byte 63, over the limit limits.maxPickleBytes = 64.'],
+    ['the values it creates', bytesOf(PROTO2, 0x5d, 0x5d, 0x61, 0x5d, 0x61, 0x5d, 0x61, 0x5d, 0x61, STOP), 'the pickle creates more than 4 values (containers, strings, objects) by byte 9, over the limit limits.maxPickleValues = 4.'],
+    ['its stack', bytesOf(PROTO2, 0x4e, 0x4e, 0x4e, 0x4e, STOP), 'the pickle has more than 3 values on its stack by byte 5, over the limit limits.maxPickleStack = 3.'],
+    ['its open MARKs', bytesOf(PROTO2, 0x28, 0x28, 0x28, STOP), 'the pickle has more than 2 MARKs open by byte 4, over the limit limits.maxPickleMarks = 2.'],
+    ['its memo', bytesOf(PROTO2, 0x4e, 0x94, 0x94, 0x71, 1, 0x71, 9, STOP), 'the pickle stores more than 2 memo entries by byte 7, over the limit limits.maxPickleMemo = 2.'],
+  ])('bounds %s (LIMIT_EXCEEDED naming the limit and its value)', (_, bytes, message) => {
+    const error = errorOf(() => load(bytes, { ...refuseAll, limits: small }));
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toContain(`test.pkl: ${message}`);
+  });
+
+  it('counts within the limits: overwriting a memo entry is not a new one, numbers are not values', () => {
+    const bytes = bytesOf(PROTO2, 0x5d, 0x4b, 1, 0x61, 0x4b, 2, 0x61, 0x4b, 3, 0x61, 0x71, 0, 0x71, 0, 0x71, 1, STOP);
+    expect(load(bytes, { ...refuseAll, limits: small })).toEqual([1, 2, 3]);
   });
 
   it('names the part of the file in offsets', () => {

@@ -1,4 +1,5 @@
 import { CsrnetError } from '../errors.js';
+import { formatCount, limitExceeded, MODEL_FILE_LIMITS, type ResolvedModelFileLimits } from '../limits.js';
 
 /**
  * A global (`module.name`) the caller chose to allow. `call` is what REDUCE
@@ -31,7 +32,12 @@ export interface UnpickleOptions {
   persistentLoad?(pid: unknown): unknown;
   /** Which part of the file the pickle is (`archive/data.pkl`), for error messages. */
   part?: string;
+  /** Length, value, stack, MARK and memo budgets. @default MODEL_FILE_LIMITS */
+  limits?: PickleLimits;
 }
+
+/** The budgets of {@link ResolvedModelFileLimits} that bound one pickle. */
+export type PickleLimits = Pick<ResolvedModelFileLimits, 'maxPickleBytes' | 'maxPickleValues' | 'maxPickleStack' | 'maxPickleMarks' | 'maxPickleMemo'>;
 
 export interface UnpickleResult {
   value: unknown;
@@ -65,7 +71,9 @@ const latin1 = new TextDecoder('latin1');
  * never imports or runs anything: every GLOBAL must be granted by
  * `resolveGlobal`, and a refused one is a PICKLE_UNSUPPORTED error naming it.
  * Work is linear in the input (each opcode consumes at least one byte, no
- * opcode copies more than the stack it pops), so malformed input cannot hang.
+ * opcode copies more than the stack it pops), so malformed input cannot hang,
+ * and memory is bounded by `limits`: the pickle's length, the values it
+ * creates, its stack, open MARKs and memo, each a `LIMIT_EXCEEDED` error.
  *
  * Values are plain JS: None → null, bool → boolean, int → number (bigint
  * beyond 2^53), float → number, str → string, bytes → Uint8Array, list →
@@ -88,6 +96,14 @@ export function unpickle(input: Uint8Array, start: number, options: UnpickleOpti
   const madeBy = new WeakMap<object, PickleGlobal>();
   let pos = start;
   let at = start;
+  const limits = options.limits ?? MODEL_FILE_LIMITS;
+  // The pickle may not extend past this byte, wherever the input ends.
+  const limitEnd = start + limits.maxPickleBytes;
+  let created = 0;
+  const pickleName = options.part !== undefined || start === 0 ? 'the pickle' : `the pickle that starts at byte ${start}`;
+  const overLimit = (what: string, limit: keyof PickleLimits): never => {
+    throw limitExceeded(source, `${pickleName} ${what} by ${where()}`, limit, limits[limit], limits[limit] + 1);
+  };
 
   const fail = (message: string): never => {
     throw new CsrnetError('WEIGHTS_FORMAT', source, `malformed pickle at ${where()}: ${message}`);
@@ -101,6 +117,7 @@ export function unpickle(input: Uint8Array, start: number, options: UnpickleOpti
   };
   const need = (n: number, what: string): void => {
     if (n > bytes.length - pos) truncated(`${what} needs ${n} bytes, ${bytes.length - pos} remain`);
+    if (pos + n > limitEnd) overLimit(`is longer than ${formatCount(pos + n - start)} bytes (${what} needs ${n})`, 'maxPickleBytes');
   };
   const u8 = (): number => {
     need(1, 'an opcode argument');
@@ -122,8 +139,11 @@ export function unpickle(input: Uint8Array, start: number, options: UnpickleOpti
     return bytes.subarray(pos - n, pos);
   };
   const line = (what: string): string => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) truncated(`${what} has no end of line`);
+    const end = bytes.subarray(0, Math.min(bytes.length, limitEnd)).indexOf(0x0a, pos);
+    if (end < 0) {
+      if (bytes.indexOf(0x0a, limitEnd) >= 0) overLimit(`is longer than ${formatCount(limits.maxPickleBytes)} bytes (${what} has no end of line before it)`, 'maxPickleBytes');
+      truncated(`${what} has no end of line`);
+    }
     const text = latin1.decode(bytes.subarray(pos, end));
     pos = end + 1;
     return text;
@@ -143,6 +163,19 @@ export function unpickle(input: Uint8Array, start: number, options: UnpickleOpti
   const top = (): unknown => {
     if (stack.length <= (marks.at(-1) ?? 0)) fail('stack underflow');
     return stack[stack.length - 1];
+  };
+  const push = (value: unknown): void => {
+    if (stack.length >= limits.maxPickleStack) overLimit(`has more than ${formatCount(limits.maxPickleStack)} values on its stack`, 'maxPickleStack');
+    stack.push(value);
+  };
+  /** Pushes a value this opcode allocated (a container, string or object), which the value budget counts. */
+  const create = (value: unknown): void => {
+    if (++created > limits.maxPickleValues) overLimit(`creates more than ${formatCount(limits.maxPickleValues)} values (containers, strings, objects)`, 'maxPickleValues');
+    push(value);
+  };
+  const memoPut = (index: number, value: unknown): void => {
+    if (memo.size >= limits.maxPickleMemo && !memo.has(index)) overLimit(`stores more than ${formatCount(limits.maxPickleMemo)} memo entries`, 'maxPickleMemo');
+    memo.set(index, value);
   };
   const popMark = (): unknown[] => {
     const mark = marks.pop();
@@ -198,7 +231,7 @@ export function unpickle(input: Uint8Array, start: number, options: UnpickleOpti
 
   for (;;) {
     at = pos;
-    if (pos >= bytes.length) need(1, 'the next opcode');
+    if (pos >= bytes.length || pos >= limitEnd) need(1, 'the next opcode');
     const op = bytes[pos++];
     switch (op) {
       case 0x80: {
@@ -212,81 +245,85 @@ export function unpickle(input: Uint8Array, start: number, options: UnpickleOpti
         take(8, 'FRAME');
         break;
       case STOP:
-        if (marks.length > 0 || stack.length !== 1) fail(`STOP with ${stack.length} values on the stack, expected 1`);
+        if (marks.length > 0) {
+          fail(`STOP with ${formatCount(marks.length)} MARK${marks.length === 1 ? '' : 's'} still open; every MARK must be closed by TUPLE, LIST, DICT, APPENDS or SETITEMS`);
+        }
+        if (stack.length !== 1) fail(`STOP with ${formatCount(stack.length)} values on the stack, expected exactly 1`);
         return { value: stack[0], end: pos };
       case MARK:
+        if (marks.length >= limits.maxPickleMarks) overLimit(`has more than ${formatCount(limits.maxPickleMarks)} MARKs open`, 'maxPickleMarks');
         marks.push(stack.length);
         break;
       case 0x4e: // NONE
-        stack.push(null);
+        push(null);
         break;
       case 0x88: // NEWTRUE
-        stack.push(true);
+        push(true);
         break;
       case 0x89: // NEWFALSE
-        stack.push(false);
+        push(false);
         break;
       case 0x4a: // BININT
         need(4, 'BININT');
-        stack.push(view.getInt32(pos, true));
+        push(view.getInt32(pos, true));
         pos += 4;
         break;
       case 0x4b: // BININT1
-        stack.push(u8());
+        push(u8());
         break;
       case 0x4d: // BININT2
-        stack.push(u16());
+        push(u16());
         break;
       case 0x8a: // LONG1
-        stack.push(littleEndianSigned(take(u8(), 'LONG1')));
+        push(littleEndianSigned(take(u8(), 'LONG1')));
         break;
       case 0x47: // BINFLOAT: big-endian float64, unlike everything else in a pickle.
         need(8, 'BINFLOAT');
-        stack.push(view.getFloat64(pos, false));
+        push(view.getFloat64(pos, false));
         pos += 8;
         break;
       case 0x58: // BINUNICODE
-        stack.push(text(u32(), 'BINUNICODE'));
+        create(text(u32(), 'BINUNICODE'));
         break;
       case 0x8c: // SHORT_BINUNICODE
-        stack.push(text(u8(), 'SHORT_BINUNICODE'));
+        create(text(u8(), 'SHORT_BINUNICODE'));
         break;
       case 0x54: // BINSTRING: Python 2 str; torch 0.x files written under Python 2 have these.
-        stack.push(latin1.decode(take(u32(), 'BINSTRING')));
+        create(latin1.decode(take(u32(), 'BINSTRING')));
         break;
       case 0x55: // SHORT_BINSTRING
-        stack.push(latin1.decode(take(u8(), 'SHORT_BINSTRING')));
+        create(latin1.decode(take(u8(), 'SHORT_BINSTRING')));
         break;
       case 0x42: // BINBYTES
-        stack.push(take(u32(), 'BINBYTES').slice());
+        create(take(u32(), 'BINBYTES').slice());
         break;
       case 0x43: // SHORT_BINBYTES
-        stack.push(take(u8(), 'SHORT_BINBYTES').slice());
+        create(take(u8(), 'SHORT_BINBYTES').slice());
         break;
       case 0x7d: // EMPTY_DICT
-        stack.push(new Map());
+        create(new Map());
         break;
       case 0x5d: // EMPTY_LIST
-        stack.push([]);
+        create([]);
         break;
       case 0x29: // EMPTY_TUPLE
-        stack.push(tuple([]));
+        create(tuple([]));
         break;
       case 0x74: // TUPLE
-        stack.push(tuple(popMark()));
+        create(tuple(popMark()));
         break;
       case 0x85: // TUPLE1
-        stack.push(tuple([pop()]));
+        create(tuple([pop()]));
         break;
       case 0x86: {
         const b = pop();
-        stack.push(tuple([pop(), b]));
+        create(tuple([pop(), b]));
         break;
       }
       case 0x87: {
         const c = pop();
         const b = pop();
-        stack.push(tuple([pop(), b, c]));
+        create(tuple([pop(), b, c]));
         break;
       }
       case 0x61: {
@@ -318,24 +355,24 @@ export function unpickle(input: Uint8Array, start: number, options: UnpickleOpti
         break;
       }
       case 0x71: // BINPUT
-        memo.set(u8(), top());
+        memoPut(u8(), top());
         break;
       case 0x72: // LONG_BINPUT
-        memo.set(u32(), top());
+        memoPut(u32(), top());
         break;
       case 0x94: // MEMOIZE
-        memo.set(memo.size, top());
+        memoPut(memo.size, top());
         break;
       case 0x68: // BINGET
-        stack.push(memoGet(u8()));
+        push(memoGet(u8()));
         break;
       case 0x6a: // LONG_BINGET
-        stack.push(memoGet(u32()));
+        push(memoGet(u32()));
         break;
       case 0x63: {
         // GLOBAL: "module\nname\n"
         const module = line('GLOBAL');
-        stack.push(resolve(module, line('GLOBAL')));
+        push(resolve(module, line('GLOBAL')));
         break;
       }
       case 0x93: {
@@ -343,19 +380,19 @@ export function unpickle(input: Uint8Array, start: number, options: UnpickleOpti
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
-        stack.push(resolve(module as string, name as string));
+        push(resolve(module as string, name as string));
         break;
       }
       case 0x52: {
         // REDUCE
         const args = pop();
-        stack.push(callGlobal(pop(), args, 'REDUCE'));
+        create(callGlobal(pop(), args, 'REDUCE'));
         break;
       }
       case 0x81: {
         // NEWOBJ: cls.__new__(cls, *args); the allowed classes build in one step.
         const args = pop();
-        stack.push(callGlobal(pop(), args, 'NEWOBJ'));
+        create(callGlobal(pop(), args, 'NEWOBJ'));
         break;
       }
       case 0x62: {
@@ -378,7 +415,7 @@ export function unpickle(input: Uint8Array, start: number, options: UnpickleOpti
         // BINPERSID
         const pid = pop();
         if (options.persistentLoad === undefined) fail('a persistent id outside a checkpoint');
-        stack.push(guarded('persistent id', () => options.persistentLoad!(pid)));
+        create(guarded('persistent id', () => options.persistentLoad!(pid)));
         break;
       }
       default:

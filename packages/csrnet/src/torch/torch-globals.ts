@@ -140,8 +140,11 @@ export function resolveTorchGlobal(module: string, name: string): PickleGlobal |
   return ALLOWED.get(`${module}.${name}`);
 }
 
-const MAX_BROADCAST_NUMEL = 2 ** 24;
-
+/**
+ * A tensor's layout, checked against its storage: every element it reads
+ * lies inside. How many float32 values views (stride 0 above all) may add
+ * up to is bounded over the whole file, when readTorchCheckpoint converts.
+ */
 function tensorFromArgs(args: unknown[], minArity: number, maxArity: number): TorchTensor {
   if (args.length < minArity || args.length > maxArity) {
     throw new PickleValueError(`expected ${minArity === maxArity ? minArity : `${minArity}-${maxArity}`} arguments, found ${args.length}`);
@@ -160,11 +163,6 @@ function tensorFromArgs(args: unknown[], minArity: number, maxArity: number): To
     if (shape[d] > 0) last += (shape[d] - 1) * stride[d];
   }
   if (!Number.isSafeInteger(numel) || !Number.isSafeInteger(last)) throw new PickleValueError(`size ${JSON.stringify(shape)} is too large`);
-  if (numel > view.numel && numel > MAX_BROADCAST_NUMEL) {
-    // Only stride-0 (expanded) tensors have more elements than their storage;
-    // a corrupt stride must not turn a few bytes into a multi-gigabyte array.
-    throw new PickleValueError(`a tensor of size [${shape.join(', ')}] repeats its ${view.numel}-element storage beyond the ${MAX_BROADCAST_NUMEL}-element limit for expanded tensors`);
-  }
   if (numel > 0 && last >= view.numel) {
     throw new PickleValueError(
       `a tensor of size [${shape.join(', ')}], stride [${stride.join(', ')}] at offset ${offset} reaches element ${last}, past the end of its ${view.numel}-element storage`,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fixture } from '@crowd/test-utils';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { MODEL_FILE_LIMITS } from '../limits.js';
 import { readZipCheckpoint } from './zip-format.js';
 import { readTorchCheckpoint } from './checkpoint.js';
 import { errorOf } from '../../test/csrnet-error.js';
@@ -53,7 +54,7 @@ describe('readZipCheckpoint', () => {
     ],
   ])('rejects %s', (_, make, message) => {
     const bytes = make();
-    const error = errorOf(() => readZipCheckpoint(bytes, 'x.pth'));
+    const error = errorOf(() => readZipCheckpoint(bytes, 'x.pth', MODEL_FILE_LIMITS));
     expect(error.code).toBe('WEIGHTS_FORMAT');
     expect(error.file).toBe('x.pth');
     expect(error.message).toContain(message);

@@ -1,15 +1,18 @@
-import { unzipSync } from 'fflate';
 import { CsrnetError } from '../errors.js';
+import type { ResolvedModelFileLimits } from '../limits.js';
 import { ITEM_SIZE } from './dtypes.js';
 import { PickleValueError, unpickle } from './pickle.js';
 import { parseStorageId } from './storage-id.js';
 import { resolveTorchGlobal } from './torch-globals.js';
 import { StorageView, TorchStorage } from './torch-objects.js';
+import { InflateBudget, readZipDirectory, readZipEntry, type ZipEntryInfo } from './zip-archive.js';
 
 export interface ZipCheckpoint {
   /** The unpickled `data.pkl`, with every storage's bytes filled in. */
   value: unknown;
   littleEndian: boolean;
+  /** Elements in all the storages the pickle references (each stored once in the archive). */
+  storedElements: number;
 }
 
 /**
@@ -19,21 +22,22 @@ export interface ZipCheckpoint {
  * without extension ("archive" from a buffer), so it is found, not assumed.
  * Storages are in the writer's byte order; without a byteorder record that is
  * little-endian, as torch itself assumes.
+ *
+ * Only the entries the checkpoint needs are read — data.pkl, byteorder and
+ * the storages its pickle references — each when first needed. Stored
+ * entries (all torch.save writes) are views of `bytes`; a deflated one is
+ * inflated into exactly its declared size, within `limits.maxInflationRatio`.
  */
-export function readZipCheckpoint(bytes: Uint8Array, source: string | undefined): ZipCheckpoint {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CsrnetError('WEIGHTS_FORMAT', source, `the zip archive is damaged or truncated (${reason}); was the download or copy interrupted?`, { cause: error });
-  }
-  const names = Object.keys(entries);
-  const prefix = findPrefix(names, source);
-  const byteorder = entries[`${prefix}byteorder`];
+export function readZipCheckpoint(bytes: Uint8Array, source: string | undefined, limits: ResolvedModelFileLimits): ZipCheckpoint {
+  const directory = readZipDirectory(bytes, source);
+  const prefix = findPrefix([...directory.keys()], source);
+  const budget = new InflateBudget(bytes.length, limits.maxInflationRatio, source);
+  const read = (entry: ZipEntryInfo): Uint8Array => readZipEntry(bytes, entry, source, budget);
+
   let littleEndian = true;
+  const byteorder = directory.get(`${prefix}byteorder`);
   if (byteorder !== undefined) {
-    const order = new TextDecoder().decode(byteorder).trim();
+    const order = byteorder.size > 16 ? `${byteorder.size} bytes` : new TextDecoder().decode(read(byteorder)).trim();
     if (order !== 'little' && order !== 'big') {
       throw new CsrnetError('WEIGHTS_FORMAT', source, `${prefix}byteorder should say "little" or "big", found "${order.slice(0, 20)}"`);
     }
@@ -41,31 +45,34 @@ export function readZipCheckpoint(bytes: Uint8Array, source: string | undefined)
   }
 
   const storages = new Map<string, TorchStorage>();
+  let storedElements = 0;
   const part = `${prefix}data.pkl`;
-  const { value } = unpickle(entries[part], 0, {
+  const { value } = unpickle(read(directory.get(part)!), 0, {
     source,
     part,
+    limits,
     resolveGlobal: resolveTorchGlobal,
     persistentLoad(pid) {
       const id = parseStorageId(pid);
       let storage = storages.get(id.key);
       if (storage === undefined) {
         storage = new TorchStorage(id.key, id.storageType.dtype, id.numel);
-        const data = entries[`${prefix}data/${id.key}`];
+        const name = `${prefix}data/${id.key}`;
+        const entry = directory.get(name);
         const nbytes = id.numel * ITEM_SIZE[storage.dtype];
-        if (data === undefined) throw new PickleValueError(`storage ${prefix}data/${id.key} is missing from the archive`);
-        if (data.length < nbytes) {
-          throw new PickleValueError(`storage ${prefix}data/${id.key} holds ${data.length} bytes but ${id.numel} × ${storage.dtype} needs ${nbytes}`);
-        }
-        storage.bytes = data.subarray(0, nbytes);
+        if (entry === undefined) throw new PickleValueError(`storage ${name} is missing from the archive`);
+        // Checked against the declared size first, so a short entry is never inflated.
+        if (entry.size < nbytes) throw new PickleValueError(`storage ${name} holds ${entry.size} bytes but ${id.numel} × ${storage.dtype} needs ${nbytes}`);
+        storage.bytes = read(entry).subarray(0, nbytes);
         storages.set(id.key, storage);
+        storedElements += id.numel;
       } else if (storage.dtype !== id.storageType.dtype) {
         throw new PickleValueError(`storage ${id.key} is referenced as both ${storage.dtype} and ${id.storageType.dtype}`);
       }
       return new StorageView(storage, 0, storage.numel);
     },
   });
-  return { value, littleEndian };
+  return { value, littleEndian, storedElements };
 }
 
 function findPrefix(names: string[], source: string | undefined): string {

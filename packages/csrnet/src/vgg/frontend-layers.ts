@@ -1,4 +1,5 @@
 import { CsrnetError } from '../errors.js';
+import { assertFiniteTensors } from '../finite.js';
 import type { NamedTensor, NamedTensors } from '../named-tensors.js';
 
 /**
@@ -29,8 +30,9 @@ export interface ImportedConv {
 /**
  * Checks that the ten layers chain like VGG-16's (3x3 kernels, RGB input,
  * each layer's input channels = the previous layer's outputs, one bias per
- * output) and names them `frontend.N.weight/bias`. Channel counts are not
- * fixed, so width-reduced test models pass too.
+ * output), that every weight is finite, and names them
+ * `frontend.N.weight/bias`. Channel counts are not fixed, so width-reduced
+ * test models pass too.
  */
 export function assembleFrontend(convs: ImportedConv[], source: string | undefined): NamedTensors {
   const frontend: NamedTensors = new Map();
@@ -48,6 +50,13 @@ export function assembleFrontend(convs: ImportedConv[], source: string | undefin
     if (bias.shape.length !== 1 || bias.shape[0] !== out) {
       throw new CsrnetError('WEIGHTS_MISMATCH', source, `the bias of ${sourceName} (VGG-16 ${vggName}) should have shape [${out}]; found [${bias.shape.join(', ')}]`);
     }
+    assertFiniteTensors(
+      [
+        [`${sourceName}.weight (VGG-16 ${vggName}, OIHW)`, weight],
+        [`${sourceName}.bias`, bias],
+      ],
+      source,
+    );
     frontend.set(`frontend.${index}.weight`, weight);
     frontend.set(`frontend.${index}.bias`, bias);
     channels = out;

@@ -28,7 +28,7 @@ interface LayerSpec {
 let crafted = 0;
 
 /** Writes an HDF5 file with h5wasm itself: one group per layer, datasets named as listed. */
-async function writeH5(layers: Record<string, LayerSpec>, float64 = false): Promise<Uint8Array> {
+async function writeH5(layers: Record<string, LayerSpec>, float64 = false, compression?: number): Promise<Uint8Array> {
   const h5 = await import('h5wasm');
   const module = await h5.ready;
   const path = `/crafted-${++crafted}.h5`;
@@ -39,7 +39,8 @@ async function writeH5(layers: Record<string, LayerSpec>, float64 = false): Prom
     const names = spec.weightNames ?? [];
     [spec.kernel, spec.bias].forEach((tensor, i) => {
       if (tensor === undefined || names[i] === undefined) return;
-      group.create_dataset({ name: names[i], data: float64 ? Float64Array.from(tensor.data) : tensor.data, shape: tensor.shape });
+      const data = float64 ? Float64Array.from(tensor.data) : tensor.data;
+      group.create_dataset({ name: names[i], data, shape: tensor.shape, ...(compression === undefined ? {} : { chunks: tensor.shape, compression }) });
     });
   }
   file.close();
@@ -84,6 +85,29 @@ describe('vggFrontendFromKerasH5', () => {
 
   it('accepts float64 datasets', async () => {
     expect(await vggFrontendFromKerasH5(await writeH5(kerasLayers(), true))).toEqual(expected);
+  });
+
+  it('refuses a NaN or infinite weight, naming the Keras layer', async () => {
+    const layers = kerasLayers();
+    layers.block2_conv2.kernel!.data[7] = Infinity;
+    const error = await errorOf(async () => vggFrontendFromKerasH5(await writeH5(layers), 'nan.h5'));
+    expect(error.code).toBe('WEIGHTS_NOT_FINITE');
+    expect(error.message).toMatch(/^nan\.h5: block2_conv2\.weight \(VGG-16 conv2_2, OIHW\) \[4,4,3,3\] holds Infinity at element \d+ \(index \[\d, \d, \d, \d\]\); 1 of its 144 values/);
+  });
+
+  it("checks each dataset's size before reading it: a compressed kernel cannot inflate past the budget", async () => {
+    const layers = kerasLayers();
+    // 1.7 M zeros in a gzip-compressed dataset: a few kB in the file.
+    layers.block1_conv1.kernel = { shape: [3, 3, 3, 64_000], data: new Float32Array(3 * 3 * 3 * 64_000) };
+    const bytes = await writeH5(layers, false, 9);
+    expect(bytes.length).toBeLessThan(200_000);
+    const error = await errorOf(() => vggFrontendFromKerasH5(bytes, 'bomb.h5', { maxExtraElements: 1_000_000 }));
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toMatch(
+      /^bomb\.h5: layer block1_conv1's k has shape \[3, 3, 3, 64000\]: with the weights before it, 1,728,000 values, more than the [\d,]+ this file has room for, over the limit limits\.maxExtraElements = 1,000,000\./,
+    );
+    // Within the budget it is read, and then refused for what it is.
+    expect((await errorOf(() => vggFrontendFromKerasH5(bytes, 'bomb.h5'))).code).toBe('WEIGHTS_MISMATCH');
   });
 
   it.each([
