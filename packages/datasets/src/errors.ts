@@ -8,7 +8,10 @@ export type DatasetErrorCode =
   | 'DENSITY_FORMAT'
   | 'IMAGE_FORMAT'
   | 'LIST_FORMAT'
-  | 'DATASET_LAYOUT';
+  | 'DATASET_LAYOUT'
+  | 'LIMIT_EXCEEDED'
+  | 'WRITE_FAILED'
+  | 'INVALID_OPTION';
 
 /**
  * The one error class this package throws for bad input. `file` names the file
@@ -35,5 +38,28 @@ export class MatFormatError extends DatasetError {
   constructor(code: 'MAT_FORMAT' | 'MAT_TRUNCATED' | 'MAT_UNSUPPORTED', file: string | undefined, offset: number, message: string, options?: { cause?: unknown }) {
     super(code, file, `${message} (at byte offset ${offset})`, options);
     this.offset = offset;
+  }
+}
+
+/**
+ * An input larger than a resource budget allows (pixels to decode, bytes to
+ * inflate, values to allocate). The input may be valid: `option` names the
+ * reader option that raises the budget, and the message says by how much it
+ * was exceeded.
+ */
+export class LimitExceededError extends DatasetError {
+  override name = 'LimitExceededError';
+  /** The option that sets the budget, e.g. `'maxPixels'`. */
+  readonly option: string;
+  /** The budget in force. */
+  readonly limit: number;
+  /** What the input needs (at least: readers stop counting once over). */
+  readonly needed: number;
+
+  constructor(file: string | undefined, detail: { option: string; limit: number; needed: number; message: string }, options?: { cause?: unknown }) {
+    super('LIMIT_EXCEEDED', file, detail.message, options);
+    this.option = detail.option;
+    this.limit = detail.limit;
+    this.needed = detail.needed;
   }
 }

@@ -118,7 +118,6 @@ describe('parseMatV5 rejects corrupt data', () => {
   it('random byte flips give a MatFormatError or a parsed file, never another error or a hang', () => {
     const fixtures = ['shanghaitech_n5.mat', 'shanghaitech_n5_z.mat', 'nested.mat', 'nested_z.mat', 'crafted_be.mat', 'crafted_le.mat', 'numeric_z.mat', 'sparse.mat'].map(fixtureBytes);
     const random = prng(20240601);
-    const started = Date.now();
     let rejected = 0;
     for (let iteration = 0; iteration < 3000; iteration++) {
       const original = fixtures[iteration % fixtures.length];
@@ -140,7 +139,6 @@ describe('parseMatV5 rejects corrupt data', () => {
       }
     }
     expect(rejected).toBeGreaterThan(500);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('a corrupt zlib stream, with fflate’s error as the cause', () => {
@@ -176,10 +174,9 @@ describe('parseMatV5 rejects corrupt data', () => {
   });
 
   it('a compressed element inflating far past what its inner element declares (a zip bomb)', () => {
+    // Inflation stops at the 1008 bytes declared: those zeros are not a variable's array flags.
     const z = zlibSync(concat(u32(14, 1000), new Uint8Array(20_000_000)));
-    const started = Date.now();
-    rejects(matFile(compressed(z)), 'MAT_FORMAT');
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(rejects(matFile(compressed(z)), 'MAT_FORMAT').message).toContain('expected array flags as miUINT32, found unknown data type 0');
   });
 
   it('dims claiming billions of elements', () => {

@@ -1,7 +1,10 @@
 import type * as H5 from 'h5wasm';
-import { MatFormatError } from '../errors.js';
+import { DatasetError, LimitExceededError, MatFormatError } from '../errors.js';
 import { charArray, codeUnits } from './char-array.js';
 import type { MatErrorCode } from './mat-bytes.js';
+import { zlibStreamsWithin } from '../zlib-streams-within.js';
+import { globalHeapProblem } from './hdf5-global-heaps.js';
+import { InflationBudget, resolveMatReadOptions, type MatReadOptions } from './mat-read-options.js';
 import type { MatCell, MatFile, MatNumeric, MatNumericArray, MatNumericClass, MatSparse, MatStruct, MatValue } from './mat-value.js';
 import { classOfArray, emptyArray, emptyDouble, isNumericClass, toClassArray, toLogical } from './numeric-class.js';
 import { indexArray, sparseProblem } from './sparse-check.js';
@@ -13,29 +16,67 @@ type H5Module = typeof H5;
 const MAX_DEPTH = 200;
 /** MATLAB compresses v7.3 data with deflate, which cannot expand more than 1032:1. */
 const MAX_DEFLATE_RATIO = 1032;
+/** HDF5 type classes MATLAB's attributes never use: a variable-length value's size is not in its metadata. */
+const H5T_VLEN = 9;
+/** The bytes a fixed-size MATLAB attribute (a class name, a flag, a row count) may take. */
+const MAX_ATTRIBUTE_BYTES = 64 * 1024;
+/** MATLAB limits field names to 63 characters; longer ones are garbage. */
+const MAX_FIELD_NAME = 4096;
 
 let loading: Promise<H5Module> | undefined;
+let instances = 0;
 let fileCount = 0;
 
 /**
  * h5wasm is loaded on first use: it carries a multi-megabyte WebAssembly build
- * of the HDF5 library that v5 readers never need.
+ * of the HDF5 library that v5 readers never need. After a crash (see
+ * isWasmCrash) the next call loads a fresh copy: a new module URL is a new
+ * module record, so a new WebAssembly instance with memory of its own.
  */
 function loadH5wasm(): Promise<H5Module> {
-  loading ??= import('h5wasm').then(async (h5) => {
-    await h5.ready;
-    return h5;
-  });
+  if (loading === undefined) {
+    const instance = instances++;
+    const module = instance === 0 ? import('h5wasm') : (import(/* @vite-ignore */ `${import.meta.resolve('h5wasm')}?instance=${instance}`) as Promise<H5Module>);
+    loading = module.then(async (h5) => {
+      await h5.ready;
+      return h5;
+    });
+  }
   return loading;
+}
+
+/**
+ * A trap (an out-of-bounds access, a null function pointer) or an abort in
+ * HDF5's C code: that instance's memory is then corrupt, and the next call
+ * into it crashed or hung (a fuzzer found the sequence), so it is dropped.
+ */
+function isWasmCrash(error: unknown): boolean {
+  return error instanceof WebAssembly.RuntimeError;
 }
 
 /**
  * Reads a MAT-file v7.3: an HDF5 file (signature at `hdf5At`, 512 when MATLAB
  * wrote it) whose datasets and groups carry MATLAB_class attributes. MATLAB
  * stores arrays column-major, so an HDF5 shape is the MATLAB dims reversed and
- * the data is already in MATLAB's order.
+ * the data is already in MATLAB's order. Each dataset's declared size is
+ * checked before it is read: unfiltered data must fit in the file, and
+ * compressed data is charged to the `options` budgets.
  */
-export async function readMatV73(bytes: Uint8Array, hdf5At: number, source: string | undefined): Promise<MatFile> {
+export async function readMatV73(bytes: Uint8Array, hdf5At: number, source: string | undefined, options?: MatReadOptions): Promise<MatFile> {
+  const limits = resolveMatReadOptions(options);
+  // HDF5 would inflate a crafted chunk to whatever it holds before noticing (see zlibStreamsWithin).
+  if (!zlibStreamsWithin(bytes, limits.maxInflatedBytes)) {
+    throw new LimitExceededError(source, {
+      option: 'maxInflatedBytes',
+      limit: limits.maxInflatedBytes,
+      needed: limits.maxInflatedBytes + 1,
+      message: `the compressed data of this v7.3 (HDF5) file inflates to more than the budget of ${limits.maxInflatedBytes} bytes per file (MAT read option maxInflatedBytes)`,
+    });
+  }
+  // HDF5 would spin forever on some corrupt heaps (see globalHeapProblem).
+  const heapProblem = globalHeapProblem(bytes);
+  if (heapProblem !== undefined) throw new MatFormatError('MAT_FORMAT', source, hdf5At, `corrupt v7.3 (HDF5) data: ${heapProblem}`);
+  const budget = new InflationBudget(limits, source);
   const h5 = await loadH5wasm();
   const runtime = await h5.ready;
   // h5wasm reads files from its in-memory file system.
@@ -45,10 +86,11 @@ export async function readMatV73(bytes: Uint8Array, hdf5At: number, source: stri
   // The handler is process-global (for this h5wasm instance), and everything
   // below is synchronous, so it is switched back before anything else runs.
   runtime.activate_throwing_error_handler();
+  let crashed = false;
   try {
     const file = new h5.File(path, 'r');
     try {
-      const reader = new V73Reader(h5, file, source, hdf5At, bytes.length);
+      const reader = new V73Reader(h5, runtime, file, source, hdf5At, bytes.length, budget);
       const variables = new Map<string, MatValue>();
       // '#refs#' holds what cells and struct arrays point to; '#subsystem#' MATLAB's object data.
       for (const name of file.keys().filter((key) => !key.startsWith('#'))) {
@@ -59,13 +101,21 @@ export async function readMatV73(bytes: Uint8Array, hdf5At: number, source: stri
       file.close();
     }
   } catch (error) {
-    if (error instanceof MatFormatError) throw error;
+    if (error instanceof DatasetError) throw error;
+    if (isWasmCrash(error)) {
+      crashed = true;
+      loading = undefined;
+      throw new MatFormatError('MAT_FORMAT', source, hdf5At, `unreadable v7.3 (HDF5) data: HDF5 crashed on it (${(error as Error).message.split('.')[0]}); a fresh copy is loaded for the next file`, { cause: error });
+    }
     const reason = hdf5Reason(error);
     const code = reason.startsWith('truncated file') ? 'MAT_TRUNCATED' : 'MAT_FORMAT';
     throw new MatFormatError(code, source, hdf5At, `unreadable v7.3 (HDF5) data: ${reason}`, { cause: error });
   } finally {
-    runtime.deactivate_throwing_error_handler();
-    runtime.FS.unlink(path);
+    // A crashed instance is dropped as it is.
+    if (!crashed) {
+      runtime.deactivate_throwing_error_handler();
+      runtime.FS.unlink(path);
+    }
   }
 }
 
@@ -87,10 +137,12 @@ function v73Header(bytes: Uint8Array, hdf5At: number): { header: string; littleE
 class V73Reader {
   constructor(
     private readonly h5: H5Module,
+    private readonly runtime: Awaited<H5Module['ready']>,
     private readonly file: H5.File,
     private readonly source: string | undefined,
     private readonly hdf5At: number,
     private readonly fileLength: number,
+    private readonly budget: InflationBudget,
   ) {}
 
   read(entity: H5.Entity | null, path: string, depth: number): MatValue {
@@ -106,8 +158,15 @@ class V73Reader {
     return new MatFormatError(code, this.source, this.hdf5At, message);
   }
 
+  /** A fixed-size attribute's value; anything else (variable-length, or large) is not MATLAB's. */
   private attr(entity: H5.Dataset | H5.Group, name: string): H5.OutputData | null | undefined {
-    return entity.attrs[name]?.value;
+    const attribute = entity.attrs[name];
+    if (attribute === undefined) return undefined;
+    const { type, vlen, size, total_size: count } = attribute.metadata;
+    if (type === H5T_VLEN || vlen || size * count > MAX_ATTRIBUTE_BYTES) {
+      throw this.fail('MAT_FORMAT', `${entity.path}: attribute ${name} has HDF5 type ${JSON.stringify(attribute.dtype)} (${count} values), not what MATLAB writes`);
+    }
+    return attribute.value;
   }
 
   private matlabClass(entity: H5.Dataset | H5.Group): string | undefined {
@@ -117,9 +176,43 @@ class V73Reader {
 
   /** Field names in MATLAB's order (MATLAB_fields: one char array per name), else HDF5's. */
   private fieldNames(entity: H5.Dataset | H5.Group): string[] | undefined {
-    const fields = this.attr(entity, 'MATLAB_fields');
-    if (!Array.isArray(fields)) return entity instanceof this.h5.Group ? entity.keys() : undefined;
-    return fields.map((name) => (Array.isArray(name) ? name.join('') : String(name)));
+    const attribute = entity.attrs['MATLAB_fields'];
+    if (attribute === undefined) return entity instanceof this.h5.Group ? entity.keys() : undefined;
+    return this.charArrays(attribute, `${entity.path}: attribute MATLAB_fields`);
+  }
+
+  /**
+   * A variable-length attribute of char arrays (MATLAB_fields), read from
+   * h5wasm's memory here rather than by `attribute.value`: h5wasm turns each
+   * character into a string of its own, so a corrupt length of 10⁸ held it
+   * for minutes. Each length is checked before its characters are read.
+   */
+  private charArrays(attribute: H5.Attribute, what: string): string[] {
+    const { type, size, total_size: count, vlen_type: base } = attribute.metadata;
+    if (type !== H5T_VLEN || base?.size !== 1 || size !== 8 || count * 8 > MAX_ATTRIBUTE_BYTES) {
+      throw this.fail('MAT_FORMAT', `${what} has HDF5 type ${JSON.stringify(attribute.dtype)} (${count} values), not MATLAB's variable-length char arrays`);
+    }
+    const runtime = this.runtime;
+    const pointer = runtime._malloc(size * count);
+    if (pointer === 0) throw this.fail('MAT_FORMAT', `${what}: cannot allocate ${size * count} bytes`);
+    try {
+      runtime.get_attribute_data(attribute.file_id, attribute.path, attribute.name, BigInt(pointer));
+      try {
+        // hvl_t in wasm32: a 4-byte length, then a 4-byte pointer to the characters.
+        const pairs = new Uint32Array(runtime.HEAPU8.slice(pointer, pointer + size * count).buffer);
+        const names: string[] = [];
+        for (let i = 0; i < count; i++) {
+          const [length, at] = [pairs[2 * i], pairs[2 * i + 1]];
+          if (length > MAX_FIELD_NAME || at + length > runtime.HEAPU8.length) throw this.fail('MAT_FORMAT', `${what}: name ${i + 1} claims ${length} characters`);
+          names.push(String.fromCharCode(...runtime.HEAPU8.subarray(at, at + length)));
+        }
+        return names;
+      } finally {
+        runtime.reclaim_vlen_memory(attribute.file_id, attribute.path, attribute.name, BigInt(pointer));
+      }
+    } finally {
+      runtime._free(pointer);
+    }
   }
 
   private dims(shape: number[] | null, path: string): number[] {
@@ -129,12 +222,23 @@ class V73Reader {
     return dims;
   }
 
-  /** The dataset's data, after checking that its declared size could come from this file. */
+  /**
+   * The dataset's data, after checking that its declared size could come from
+   * this file: stored as is (no filter), it must fit in the file; compressed,
+   * it must be within DEFLATE's reach and is charged to the inflation budget,
+   * with the whole file as its compressed size (HDF5 does not say less).
+   */
   private values(dataset: H5.Dataset, path: string): H5.OutputData {
-    const { size, total_size: count } = dataset.metadata;
-    if (size * count > this.fileLength * MAX_DEFLATE_RATIO + (1 << 20)) {
-      throw this.fail('MAT_FORMAT', `${path}: dataset declares ${size * count} bytes, more than this ${this.fileLength}-byte file can hold`);
+    const { size, total_size: count, type, vlen } = dataset.metadata;
+    // Variable-length data declares no size (and h5wasm reads it a character at a time); MATLAB writes none.
+    if (type === H5T_VLEN || vlen) throw this.fail('MAT_UNSUPPORTED', `${path}: variable-length HDF5 data ${JSON.stringify(dataset.dtype)} is not MATLAB data`);
+    const bytes = size * count;
+    const filtered = dataset.filters.length > 0;
+    const reach = filtered ? this.fileLength * MAX_DEFLATE_RATIO + (1 << 20) : this.fileLength;
+    if (bytes > reach) {
+      throw this.fail('MAT_FORMAT', `${path}: dataset declares ${bytes} bytes${filtered ? '' : ', stored uncompressed'}, more than this ${this.fileLength}-byte file can hold`);
     }
+    if (filtered) this.budget.take(bytes, this.fileLength, `${path} (a compressed v7.3 dataset)`);
     const data = dataset.value;
     if (data === null) throw this.fail('MAT_FORMAT', `${path}: dataset has no data`);
     return data;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MatFormatError } from '../errors.js';
 import { arrayTypeMismatches, expectedJson, fileAsJson, fixtureBytes } from '../../test/fixtures/mat/expected.js';
 import { getPath } from './get-path.js';
@@ -100,5 +100,27 @@ describe('readMat on a Node Buffer', () => {
     expect(fromBuffer.rows).toBe(210);
     expect(Array.from(fromBuffer.toFloat64RowMajor())).toEqual(Array.from(fromCopy.toFloat64RowMajor()));
     expect(fromBuffer.get(0, 0)).toBeGreaterThan(0);
+  });
+});
+
+describe('readMat after h5wasm crashes', () => {
+  it('reports a trap in HDF5 as a MatFormatError and reads the next file with a fresh copy of HDF5', async () => {
+    // A trap inside HDF5's C code (what a fuzzer found after a run of corrupt files), simulated in this instance's File.keys.
+    const { File } = await import('h5wasm');
+    const keys = vi.spyOn(File.prototype, 'keys').mockImplementationOnce(() => {
+      throw new WebAssembly.RuntimeError('null function or function signature mismatch');
+    });
+    const error = await readMat(fixtureBytes('v73_ucf.mat'), 'after.mat').catch((e: unknown) => e);
+    keys.mockRestore();
+    expect(error).toBeInstanceOf(MatFormatError);
+    expect((error as Error).message).toBe(
+      'after.mat: unreadable v7.3 (HDF5) data: HDF5 crashed on it (null function or function signature mismatch); a fresh copy is loaded for the next file (at byte offset 512)',
+    );
+    const keysOfFresh = vi.spyOn(File.prototype, 'keys');
+    const file = await readMat(fixtureBytes('v73_ucf.mat'), 'v73_ucf.mat');
+    expect(fileAsJson(file)).toEqual(expectedJson('v73_ucf.json'));
+    // The file was read by another instance's File class, not the crashed one.
+    expect(keysOfFresh).not.toHaveBeenCalled();
+    keysOfFresh.mockRestore();
   });
 });

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixture } from '@crowd/test-utils';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { readDensityH5, writeDensityH5 } from './density-h5.js';
 import { loadHdf5 } from './hdf5.js';
+import { writeHdf5ChunkBomb } from '../../test/hdf5-chunk-bomb.js';
+import { GIB, peakRss } from '../../test/peak-memory.js';
 
 const h5Fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'h5');
 const grid = Array.from({ length: 12 }, (_, i) => i * 0.25);
@@ -61,6 +63,65 @@ describe('readDensityH5', () => {
   });
 });
 
+describe('readDensityH5 bounds what it allocates', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'crowd-density-bounds-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A small file whose `density` declares `height`×`width` float32 values, with none stored (resized after writing). */
+  async function declaring(name: string, height: number, width: number, compression?: number): Promise<string> {
+    const hdf5 = await loadHdf5();
+    const path = join(dir, name);
+    const file = new hdf5.File(path, 'w');
+    try {
+      const dataset = file.create_dataset({ name: 'density', data: new Float32Array(4), shape: [2, 2], maxshape: [null, null], chunks: [2, 2], dtype: '<f', ...(compression === undefined ? {} : { compression }) });
+      dataset.resize([height, width]);
+    } finally {
+      file.close();
+    }
+    return path;
+  }
+
+  test('a crafted header declaring 10⁶×10⁶ is refused by the pixel budget, naming it, and nothing is allocated', async () => {
+    const path = await declaring('huge.h5', 1e6, 1e6);
+    await expect(readDensityH5(path)).rejects.toMatchObject({ name: 'LimitExceededError', code: 'LIMIT_EXCEEDED', option: 'maxPixels', limit: 1e8, needed: 1e12 });
+    await expect(readDensityH5(path)).rejects.toThrow(`${path}: the density map is 1000000×1000000 = 1000000000000 pixels, over the budget of 100000000 pixels`);
+    // With the budget raised, the file size still refuses it.
+    await expect(readDensityH5(path, { maxPixels: 1e12 })).rejects.toThrow(/^.*huge\.h5: density declares 1000000×1000000 values of 4 bytes, more than this \d+-byte file can hold$/);
+    expect(peakRss()).toBeLessThan(GIB);
+  });
+
+  test('within the pixel budget, more data than the file holds is a DENSITY_FORMAT error (stored as is, or compressed)', async () => {
+    const plain = await declaring('plain.h5', 5000, 5000);
+    await expect(readDensityH5(plain)).rejects.toMatchObject({ code: 'DENSITY_FORMAT', file: plain });
+    await expect(readDensityH5(plain)).rejects.toThrow(/density declares 5000×5000 values of 4 bytes, more than this \d+-byte file can hold$/);
+    const gzip = await declaring('gzip.h5', 9000, 9000, 9);
+    await expect(readDensityH5(gzip)).rejects.toThrow(/density declares 9000×9000 values of 4 bytes, more than this \d+-byte file can hold compressed$/);
+    expect(peakRss()).toBeLessThan(GIB);
+  });
+
+  test('a compressed chunk that inflates far past its declared size (1 GiB behind a 64×64 map) is refused before HDF5 inflates it', async () => {
+    const path = join(dir, 'chunk-bomb.h5');
+    await writeHdf5ChunkBomb(path, 'density', [64, 64], GIB);
+    await expect(readDensityH5(path)).rejects.toMatchObject({
+      code: 'DENSITY_FORMAT',
+      file: path,
+      message: `${path}: the compressed density data inflates to more than the 16384 bytes its chunks declare (a corrupt or crafted chunk)`,
+    });
+    expect(peakRss()).toBeLessThan(GIB);
+  });
+
+  test('maxPixels below a real map refuses it; equal reads it', async () => {
+    const path = join(h5Fixtures, 'density_f32.h5'); // 3×4
+    await expect(readDensityH5(path, { maxPixels: 11 })).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', needed: 12 });
+    expect((await readDensityH5(path, { maxPixels: 12 })).data.length).toBe(12);
+  });
+});
+
 describe('writeDensityH5', () => {
   let dir: string;
   beforeAll(async () => {
@@ -111,8 +172,27 @@ describe('writeDensityH5', () => {
     // A file where the target's folder should be: the write cannot even start.
     const target = join(path, 'x.h5');
     await expect(writeDensityH5(target, { height: 1, width: 1, data: Float32Array.of(1) })).rejects.toThrow(
-      expect.objectContaining({ code: 'DENSITY_FORMAT', file: target, message: expect.stringMatching(/cannot write density file \((EEXIST|ENOTDIR)\)$/) }),
+      expect.objectContaining({ code: 'WRITE_FAILED', file: target, message: expect.stringMatching(/cannot write the file \((EEXIST|ENOTDIR): a file is in the way of the folder\)$/) }),
     );
     expect(await readFile(path, 'utf8')).toBe('old');
+  });
+});
+
+describe('readDensityH5 after h5wasm crashes', () => {
+  test('reports a trap in HDF5 as DENSITY_FORMAT and reads the next file with a fresh copy of HDF5', async () => {
+    const path = join(h5Fixtures, 'density_f32.h5');
+    // A trap inside HDF5's C code, simulated in this instance's Dataset.value.
+    const { Dataset } = await loadHdf5();
+    const value = vi.spyOn(Dataset.prototype, 'value', 'get').mockImplementationOnce(() => {
+      throw new WebAssembly.RuntimeError('memory access out of bounds');
+    });
+    await expect(readDensityH5(path)).rejects.toMatchObject({
+      code: 'DENSITY_FORMAT',
+      message: `${path}: cannot read density (HDF5 crashed on it: memory access out of bounds; a fresh copy is loaded for the next file)`,
+    });
+    value.mockRestore();
+    const fresh = await loadHdf5();
+    expect(fresh.Dataset).not.toBe(Dataset);
+    expect(await readDensityH5(path)).toEqual({ height: 3, width: 4, data: Float32Array.from(grid) });
   });
 });

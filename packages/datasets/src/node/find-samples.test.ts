@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,37 @@ describe('ShanghaiTech', () => {
   test('a list file gives the same samples as the folder it lists', async () => {
     const fromList = await findSamples(fixture('shanghaitech-mini', 'part_A_train.json'));
     expect(fromList).toEqual(await findSamples(fixture('shanghaitech-mini', 'part_A', 'train_data')));
+  });
+
+  test('a list with Windows separators, a repeated image and repeats spelled differently: one sample each, and a warning naming the repeats', async () => {
+    const list = join(tmp, 'shanghaitech', 'part_A_train.json');
+    await mkdir(dirname(list), { recursive: true });
+    await cp(fixture('shanghaitech-mini', 'part_A'), join(tmp, 'shanghaitech', 'part_A'), { recursive: true });
+    const entries = ['part_A\\train_data\\images\\IMG_1.jpg', 'part_A/train_data/images/IMG_2.jpg', 'part_A/train_data/images/IMG_1.jpg', 'C:\\data\\part_A\\train_data\\images\\IMG_2.jpg', 'part_A/./train_data/images/IMG_1.jpg'];
+    await writeFile(list, JSON.stringify(entries));
+    const warnings: string[] = [];
+    const samples = await findSamples(list, { onWarning: (message) => warnings.push(message) });
+    expect(relativeTo(join(tmp, 'shanghaitech'), samples).map((s) => s.image)).toEqual(['part_A/train_data/images/IMG_1.jpg', 'part_A/train_data/images/IMG_2.jpg']);
+    const image = (n: number) => join(tmp, 'shanghaitech', 'part_A', 'train_data', 'images', `IMG_${n}.jpg`);
+    expect(warnings).toEqual([
+      `${list}: 3 duplicate entries skipped, each image is used once: entry 2 repeats entry 0 (${image(1)}); entry 3 repeats entry 1 (${image(2)}); entry 4 repeats entry 0 (${image(1)})`,
+    ]);
+  });
+
+  test('without onWarning, duplicate list entries are a process warning', async () => {
+    const list = join(tmp, 'twice.json');
+    const image = fixture('shanghaitech-mini', 'part_A', 'train_data', 'images', 'IMG_1.jpg');
+    await writeFile(list, JSON.stringify([image, image]));
+    const emitted: unknown[] = [];
+    const listener = (warning: Error) => emitted.push(warning);
+    process.on('warning', listener);
+    try {
+      expect(await findSamples(list)).toHaveLength(1);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(emitted).toEqual([expect.objectContaining({ name: 'CrowdDatasetWarning', message: `${list}: 1 duplicate entry skipped, each image is used once: entry 1 repeats entry 0 (${image})` })]);
   });
 
   test('merging Part A and Part B gives the whole tree', async () => {

@@ -9,6 +9,17 @@ import type { Sample } from './sample.js';
 import { LAYOUTS, sampleForImage } from './sample-layout.js';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
+/** Duplicate list entries named one by one in the warning; the rest are counted. */
+const DUPLICATES_SHOWN = 10;
+
+export interface FindSamplesOptions {
+  /**
+   * Receives warnings about the input that do not stop the search: duplicate
+   * entries in a list file (each image is then listed once).
+   * @default process.emitWarning (printed on stderr by Node)
+   */
+  onWarning?: (message: string) => void;
+}
 
 /**
  * Lists the samples of a dataset, recognising its layout without configuration
@@ -24,12 +35,15 @@ const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
  * that as ANNOTATION_MISSING. Images outside any layout are skipped when
  * searching a folder, and are an error in a list file. Hidden folders are not
  * searched. The result is sorted by image path in natural order (IMG_2 before
- * IMG_10), the same on every machine.
+ * IMG_10), the same on every machine. A list that names an image more than
+ * once (after resolving its entries, see readImageList) gives one sample for
+ * it, and the repeats are reported through `onWarning`, so that no image is
+ * evaluated or trained on twice without a word.
  *
  * @throws DatasetError DATASET_LAYOUT when the path does not exist or holds no
  *   recognised images; LIST_FORMAT for a bad list or a listed image that is missing.
  */
-export async function findSamples(rootOrList: string): Promise<Sample[]> {
+export async function findSamples(rootOrList: string, options: FindSamplesOptions = {}): Promise<Sample[]> {
   const path = resolve(rootOrList);
   let stats: Stats;
   try {
@@ -38,7 +52,8 @@ export async function findSamples(rootOrList: string): Promise<Sample[]> {
     throw new DatasetError('DATASET_LAYOUT', path, 'expected a dataset folder or a .json list file; nothing exists at this path', { cause: error });
   }
   const listing = new FolderListing();
-  const samples = stats.isDirectory() ? await samplesInFolder(path, listing) : await samplesInList(path, listing);
+  const onWarning = options.onWarning ?? ((message: string) => process.emitWarning(message, 'CrowdDatasetWarning'));
+  const samples = stats.isDirectory() ? await samplesInFolder(path, listing) : await samplesInList(path, listing, onWarning);
   return samples.sort((a, b) => naturalCompare(a.image, b.image));
 }
 
@@ -51,13 +66,24 @@ async function samplesInFolder(root: string, listing: FolderListing): Promise<Sa
   return samples;
 }
 
-async function samplesInList(listPath: string, listing: FolderListing): Promise<Sample[]> {
+async function samplesInList(listPath: string, listing: FolderListing, onWarning: (message: string) => void): Promise<Sample[]> {
   if (extname(listPath).toLowerCase() !== '.json') {
     throw new DatasetError('DATASET_LAYOUT', listPath, `expected a dataset folder or a .json list file; found a ${extname(listPath) || 'extensionless'} file`);
   }
   const images = await readImageList(listPath);
+  const first = new Map<string, number>();
+  const repeats: string[] = [];
+  images.forEach((image, i) => {
+    const seen = first.get(image);
+    if (seen === undefined) first.set(image, i);
+    else repeats.push(`entry ${i} repeats entry ${seen} (${image})`);
+  });
+  if (repeats.length > 0) {
+    const more = repeats.length > DUPLICATES_SHOWN ? `; and ${repeats.length - DUPLICATES_SHOWN} more` : '';
+    onWarning(`${listPath}: ${repeats.length} duplicate ${repeats.length === 1 ? 'entry' : 'entries'} skipped, each image is used once: ${repeats.slice(0, DUPLICATES_SHOWN).join('; ')}${more}`);
+  }
   return Promise.all(
-    images.map(async (image, i) => {
+    [...first].map(async ([image, i]) => {
       if (!(await stat(image).then((entry) => entry.isFile(), () => false))) {
         throw new DatasetError('LIST_FORMAT', listPath, `entry ${i}: image not found at ${image}`);
       }

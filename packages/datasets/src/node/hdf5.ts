@@ -1,11 +1,26 @@
-import h5wasm from 'h5wasm/node';
+import type h5wasmNode from 'h5wasm/node';
 
-export type Hdf5 = typeof h5wasm;
+export type Hdf5 = typeof h5wasmNode;
 
-/** h5wasm, once its WebAssembly module has been instantiated. */
-export async function loadHdf5(): Promise<Hdf5> {
-  await h5wasm.ready;
-  return h5wasm;
+let loading: Promise<Hdf5> | undefined;
+let instances = 0;
+
+/**
+ * h5wasm, once its WebAssembly module has been instantiated. After a crash
+ * (a trap or an abort in HDF5's C code, which leaves that instance's memory
+ * corrupt) the next call loads a fresh copy: a new module URL is a new module
+ * record, so a new WebAssembly instance.
+ */
+export function loadHdf5(): Promise<Hdf5> {
+  if (loading === undefined) {
+    const instance = instances++;
+    const module = instance === 0 ? import('h5wasm/node') : (import(`${import.meta.resolve('h5wasm/node')}?instance=${instance}`) as Promise<{ default: Hdf5 }>);
+    loading = module.then(async ({ default: h5wasm }) => {
+      await h5wasm.ready;
+      return h5wasm;
+    });
+  }
+  return loading;
 }
 
 /**
@@ -13,14 +28,23 @@ export async function loadHdf5(): Promise<Hdf5> {
  * Error instead of printed to stderr, so a bad file becomes one catchable
  * error rather than pages of HDF5-DIAG output and a vague "name not defined".
  * The handler is switched back afterwards because it is process-global.
+ * When HDF5 crashed (a WebAssembly.RuntimeError, thrown or the `cause` of
+ * what `run` threw) the error is passed on and the instance dropped for the
+ * next call.
  */
 export async function withHdf5Errors<T>(run: (hdf5: Hdf5) => T): Promise<T> {
-  const runtime = await h5wasm.ready;
+  const hdf5 = await loadHdf5();
+  const runtime = await hdf5.ready;
   runtime.activate_throwing_error_handler();
+  let crashed = false;
   try {
-    return run(h5wasm);
+    return run(hdf5);
+  } catch (error) {
+    crashed = error instanceof WebAssembly.RuntimeError || (error as { cause?: unknown } | undefined)?.cause instanceof WebAssembly.RuntimeError;
+    if (crashed) loading = undefined;
+    throw error;
   } finally {
-    runtime.deactivate_throwing_error_handler();
+    if (!crashed) runtime.deactivate_throwing_error_handler();
   }
 }
 

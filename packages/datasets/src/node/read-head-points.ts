@@ -1,6 +1,6 @@
 import { DatasetError } from '../errors.js';
 import { jhuPoints } from '../jhu-points.js';
-import { readMat } from '../mat/index.js';
+import { readMat, type MatReadOptions } from '../mat/index.js';
 import { nwpuPoints } from '../nwpu-points.js';
 import { shanghaiTechPoints } from '../shanghaitech-points.js';
 import { ucfPoints } from '../ucf-points.js';
@@ -11,10 +11,13 @@ import type { Sample } from './sample.js';
  * Reads a sample's head points with the parser for its dataset.
  *
  * @returns interleaved x0, y0, x1, y1, ... in pixels (x = column, y = row), as annotated.
+ * @param options budgets for `.mat` annotations ({@link MAT_READ_DEFAULTS});
+ *   text annotations are bounded by their file size.
  * @throws DatasetError ANNOTATION_MISSING naming the expected annotation path
- *   when it does not exist; ANNOTATION_FORMAT or a MAT error when it is malformed.
+ *   when it does not exist; ANNOTATION_FORMAT or a MAT error when it is
+ *   malformed; LimitExceededError when a `.mat` file inflates past a budget.
  */
-export async function readHeadPoints(sample: Sample): Promise<Float64Array> {
+export async function readHeadPoints(sample: Sample, options?: MatReadOptions): Promise<Float64Array> {
   const path = sample.annotation;
   const bytes = await readInputFile(path, 'annotation', 'ANNOTATION_FORMAT', {
     code: 'ANNOTATION_MISSING',
@@ -22,10 +25,10 @@ export async function readHeadPoints(sample: Sample): Promise<Float64Array> {
   });
   switch (sample.dataset) {
     case 'shanghaitech':
-      return shanghaiTechPoints(await readMat(bytes, path), path);
+      return shanghaiTechPoints(await readMat(bytes, path, options), path);
     case 'ucf-qnrf':
     case 'ucf-cc-50':
-      return ucfPoints(await readMat(bytes, path), path);
+      return ucfPoints(await readMat(bytes, path, options), path);
     case 'jhu-crowd':
       return jhuPoints(new TextDecoder().decode(bytes), path);
     case 'nwpu-crowd':

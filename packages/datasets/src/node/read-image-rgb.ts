@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { DatasetError } from '../errors.js';
 import type { RgbImage } from '../imagenet.js';
 import { openImage } from './open-image.js';
+import { resolveMaxPixels } from './pixel-budget.js';
 
 export interface ReadImageOptions {
   /**
@@ -11,6 +12,12 @@ export interface ReadImageOptions {
    * stored pixel order they used when an image carries one.
    */
   exifOrientation?: boolean;
+  /**
+   * The most pixels (width × height, from the header) an image may have; a
+   * larger one is refused before decoding with a LimitExceededError.
+   * @default 100_000_000 ({@link DEFAULT_MAX_PIXELS})
+   */
+  maxPixels?: number;
 }
 
 /**
@@ -21,12 +28,15 @@ export interface ReadImageOptions {
  * same JPEG.
  *
  * @throws DatasetError IMAGE_FORMAT naming the file when it is missing, corrupt,
- *   truncated or not one of the supported formats.
+ *   truncated or not one of the supported formats; LimitExceededError
+ *   (option `maxPixels`) when its header declares more pixels than the budget.
  */
 export async function readImageRGB(path: string, options: ReadImageOptions = {}): Promise<RgbImage> {
-  const { bytes, format } = await openImage(path);
+  const maxPixels = resolveMaxPixels(options.maxPixels);
+  const { bytes, format } = await openImage(path, maxPixels);
   try {
-    const image = sharp(bytes);
+    // libvips checks the same budget again as it decodes (its default is 268 MP).
+    const image = sharp(bytes, { limitInputPixels: maxPixels });
     if (options.exifOrientation ?? true) image.rotate();
     const { data, info } = await image
       .removeAlpha()

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { DatasetError, type DatasetErrorCode } from '../errors.js';
 
@@ -31,15 +32,18 @@ export async function readInputFile(
 /**
  * Checks that an input file exists and is a file, for readers (h5wasm) that
  * open the path themselves and would otherwise report a missing file badly.
+ *
+ * @returns the file's size in bytes, which bounds what it can hold.
  */
-export async function checkInputFile(path: string, what: string, code: DatasetErrorCode): Promise<void> {
-  let isFile: boolean;
+export async function checkInputFile(path: string, what: string, code: DatasetErrorCode): Promise<number> {
+  let stats: Stats;
   try {
-    isFile = (await stat(path)).isFile();
+    stats = await stat(path);
   } catch (error) {
     throw inputFileError(error, path, what, code, { code, message: `${what} file not found` });
   }
-  if (!isFile) throw new DatasetError(code, path, `expected a ${what} file; found a folder or other non-file`);
+  if (!stats.isFile()) throw new DatasetError(code, path, `expected a ${what} file; found a folder or other non-file`);
+  return stats.size;
 }
 
 function inputFileError(
