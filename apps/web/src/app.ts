@@ -1,20 +1,33 @@
+import { formatDensity, type HeatmapOverlay } from '@crowd/heatmap';
 import { closeCamera, openCamera } from './camera.ts';
+import { describeEngine } from './describe-engine.ts';
 import { describeError } from './describe-error.ts';
-import { countNote, formatBytes, formatCount, formatDuration } from './format.ts';
+import { formatBytes, formatCount, formatDuration } from './format.ts';
 import { parseInterval } from './frame-schedule.ts';
 import { FrameLoop } from './frame-loop.ts';
-import { drawHeatmap, drawLegendBar, formatDensity } from './heatmap-view.ts';
+import { drawHeatmap, drawLegendBar, overlayFor } from './heatmap-view.ts';
 import { decodeImage, rasterize, type Raster } from './image-decode.ts';
 import { DEFAULT_MAX_SIDE, MAX_SIDE_CHOICES } from './image-fit.ts';
 import type { InferenceClient } from './inference-client.ts';
 import { isModelFileName } from './model-files.ts';
-import type { BackendChoice, BackendInfo, CountResult, MemoryInfo, ModelInfo, ModelSource } from './protocol.ts';
+import { checkModelUrl } from './model-origins.ts';
+import type { CountResult, EngineChoice, EngineInfo, MemoryInfo, ModelInfo, ModelSource } from './protocol.ts';
 import type { Ui } from './ui.ts';
 
 /** The slot the page's own model lives in, in the worker. */
 export const APP_SLOT = 'app';
 /** Where the app looks for a model first: `model/model.json` next to index.html. */
 export const DEFAULT_MODEL_PATH = 'model/model.json';
+
+/** What the last result drew: the density and the overlay bytes, for the test hook. */
+export interface RenderedHeatmap {
+  density: Float32Array;
+  densityWidth: number;
+  densityHeight: number;
+  width: number;
+  height: number;
+  overlay: HeatmapOverlay;
+}
 
 /**
  * The page: wires the controls to the inference worker and draws results.
@@ -24,14 +37,18 @@ export const DEFAULT_MODEL_PATH = 'model/model.json';
 export class App {
   private stream: MediaStream | undefined;
   private readonly loop: FrameLoop;
-  private backend: BackendInfo | undefined;
+  private engineInfo: EngineInfo | undefined;
   private modelSummary: string | undefined;
   /** Results drawn so far (`data-frames` on the count, for tests and debugging). */
   private renders = 0;
+  /** The heat map drawn last. */
+  lastHeatmap: RenderedHeatmap | undefined;
 
   constructor(
     private readonly ui: Ui,
     private readonly engine: InferenceClient,
+    /** Origins besides the page's own that models may be fetched from (the CSP's connect-src). */
+    private readonly modelOrigins: readonly string[],
   ) {
     this.loop = new FrameLoop(
       () => this.countCameraFrame(),
@@ -43,13 +60,14 @@ export class App {
     );
   }
 
-  /** Sets up the controls, then picks a backend and loads the first model. Never rejects. */
+  /** Sets up the controls, then starts an engine and loads the first model. Never rejects. */
   async start(): Promise<void> {
     const { ui } = this;
     for (const side of MAX_SIDE_CHOICES) ui.maxSide.add(new Option(`${side}`, `${side}`, side === DEFAULT_MAX_SIDE, side === DEFAULT_MAX_SIDE));
+    ui.modelOrigins.textContent = `Models may come from this site and from ${this.modelOrigins.join(', ')}; nothing else is ever contacted.`;
     drawLegendBar(ui.legendBar);
     this.wireEvents();
-    await this.guard('Starting tfjs', () => this.switchBackend(ui.backend.value as BackendChoice));
+    await this.guard('Starting the engine', () => this.switchEngine(ui.engine.value as EngineChoice));
     await this.guard('Loading the model', () => this.loadInitialModel());
     await this.refreshSavedState();
   }
@@ -61,12 +79,16 @@ export class App {
       ui.modelInput.value = '';
       void this.guard('Loading the model', () => this.loadModel({ kind: 'files', files }));
     });
+    ui.modelUrlForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.guard('Loading the model', () => this.loadModelUrl(ui.modelUrl.value));
+    });
     ui.imageInput.addEventListener('change', () => {
       const file = ui.imageInput.files?.[0];
       ui.imageInput.value = '';
       if (file) void this.guard('Counting the photo', () => this.countPhoto(file));
     });
-    ui.backend.addEventListener('change', () => void this.guard('Switching the backend', () => this.switchBackend(ui.backend.value as BackendChoice)));
+    ui.engine.addEventListener('change', () => void this.guard('Switching the engine', () => this.switchEngine(ui.engine.value as EngineChoice)));
     ui.forgetModel.addEventListener('click', () => void this.guard('Forgetting the saved model', async () => {
       await this.engine.forgetSavedModel();
       await this.refreshSavedState();
@@ -108,21 +130,29 @@ export class App {
     this.ui.message.hidden = true;
   }
 
-  async switchBackend(choice: BackendChoice): Promise<BackendInfo> {
+  async switchEngine(choice: EngineChoice): Promise<EngineInfo> {
     const { ui } = this;
-    ui.backend.value = choice;
-    ui.backendStatus.textContent = 'starting…';
+    ui.engine.value = choice;
+    ui.engineStatus.textContent = 'starting…';
+    let info: EngineInfo;
     try {
-      this.backend = await this.engine.setBackend(choice);
+      info = await this.engine.setEngine(choice);
     } catch (error) {
-      ui.backendStatus.textContent = this.backend ? `still ${this.backend.name}` : 'none';
+      ui.engineStatus.textContent = this.engineInfo ? `still ${describeEngine(this.engineInfo).slice('using '.length)}` : 'none';
       throw error;
     }
-    const { name, tried, webglRenderer } = this.backend;
-    const fallback = tried.map((t) => `${t.name} unavailable: ${t.error}`).join('; ');
-    ui.backendStatus.textContent = `using ${name}${webglRenderer ? ` (${webglRenderer})` : ''}${fallback ? ` — ${fallback}` : ''}`;
+    this.engineInfo = info;
+    ui.engineStatus.textContent = describeEngine(info);
     await this.refreshDebug();
-    return this.backend;
+    const unavailable = info.unavailable[APP_SLOT];
+    if (unavailable !== undefined) this.showError(unavailable);
+    return info;
+  }
+
+  /** Checks `input` against the allowed origins here, before the worker is even asked, then loads it. */
+  async loadModelUrl(input: string): Promise<ModelInfo> {
+    const url = checkModelUrl(input, document.baseURI, this.modelOrigins);
+    return this.loadModel({ kind: 'url', url: url.href });
   }
 
   async loadModel(source: ModelSource): Promise<ModelInfo> {
@@ -138,6 +168,7 @@ export class App {
     this.modelSummary = `${info.label}: CSRNet ${info.variant}${info.widthDivisor === 1 ? '' : `, width ÷${info.widthDivisor}`}, ${info.parameters.toLocaleString('en-US')} parameters (${info.format})${info.saved ? ' · saved on this device' : ''}`;
     ui.modelStatus.textContent = this.modelSummary;
     if (info.saveError !== undefined) this.showError(`The model works, but saving it on this device failed: ${info.saveError}`);
+    if (info.unavailable !== undefined) this.showError(info.unavailable);
     await this.refreshSavedState();
     await this.refreshDebug();
     return info;
@@ -153,7 +184,7 @@ export class App {
     try {
       await this.loadModel({ kind: 'url', url });
     } catch (error) {
-      this.ui.modelStatus.textContent = `No model at ./${DEFAULT_MODEL_PATH}. Load model files above (see the README for how to make one).`;
+      this.ui.modelStatus.textContent = `No model at ./${DEFAULT_MODEL_PATH}. Load model files or a model URL above (see the README for how to make one).`;
       throw error;
     }
   }
@@ -189,20 +220,25 @@ export class App {
     ui.count.textContent = formatCount(result.count);
     ui.count.dataset.count = String(result.count);
     ui.count.dataset.frames = String(++this.renders);
-    ui.countNote.textContent = countNote(result.count);
-    const range = drawHeatmap(ui.heatmap, raster.photo, result);
-    ui.legendLo.textContent = formatDensity(range.lo);
-    ui.legendHi.textContent = formatDensity(range.hi);
-    ui.timing.textContent = `${formatDuration(result.ms)} on ${result.backend}`;
-    const { width, height } = raster.frame;
+    ui.warnings.replaceChildren(...result.warnings.map((w) => Object.assign(document.createElement('li'), { textContent: `Warning: ${w.message}.` })));
+    ui.warnings.hidden = result.warnings.length === 0;
+    ui.warnings.dataset.codes = result.warnings.map((w) => w.code).join(' ');
+    const { width, height } = raster.photo;
+    const overlay = overlayFor(result, width, height);
+    drawHeatmap(ui.heatmap, raster.photo, overlay);
+    this.lastHeatmap = { density: result.density, densityWidth: result.densityWidth, densityHeight: result.densityHeight, width, height, overlay };
+    ui.legendLo.textContent = '0';
+    ui.legendHi.textContent = `${formatDensity(overlay.vmax)}${overlay.clamped ? '+' : ''}`;
+    ui.timing.textContent = `${formatDuration(result.ms)} on ${result.engine}`;
+    const frame = raster.frame;
     ui.scaleNote.textContent = raster.downscaled
-      ? `Counted at ${width}×${height} px, downscaled from ${raster.sourceWidth}×${raster.sourceHeight} (largest side ${this.maxSide()} px); the count is for the whole picture.`
-      : `Counted at full size, ${width}×${height} px.`;
+      ? `Counted at ${frame.width}×${frame.height} px, downscaled from ${raster.sourceWidth}×${raster.sourceHeight} (largest side ${this.maxSide()} px); the count is for the whole picture.`
+      : `Counted at full size, ${frame.width}×${frame.height} px.`;
     this.showMemory(result.memory);
   }
 
   private showMemory(memory: MemoryInfo): void {
-    this.ui.debug.textContent = `tfjs: ${memory.numTensors} tensors, ${formatBytes(memory.numBytes)} · backend ${this.backend?.name ?? 'none'}`;
+    this.ui.debug.textContent = `tfjs: ${memory.tfjsTensors} tensors, ${formatBytes(memory.tfjsBytes)} · onnxruntime: ${memory.ortSessions} sessions · engine ${this.engineInfo?.name ?? 'none'}`;
   }
 
   private async refreshDebug(): Promise<void> {

@@ -10,7 +10,7 @@ test('camera errors become instructions', () => {
 test('csrnet errors keep their message and gain a hint', () => {
   const error = { name: 'CsrnetError', code: 'WEIGHTS_FORMAT', message: 'page.pth.tar: expected a PyTorch checkpoint, found an HTML document' };
   expect(describeError(error, 'Loading the model')).toBe(
-    'Loading the model failed: page.pth.tar: expected a PyTorch checkpoint, found an HTML document. Pick a tfjs model.json together with its weights.bin, or a CSRNet PyTorch checkpoint (.pth / .pth.tar).',
+    'Loading the model failed: page.pth.tar: expected a PyTorch checkpoint, found an HTML document. Pick a tfjs model.json together with its weights.bin, a CSRNet PyTorch checkpoint (.pth / .pth.tar) or an .onnx written by crowd export.',
   );
 });
 

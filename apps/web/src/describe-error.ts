@@ -20,10 +20,12 @@ const CAMERA: Record<string, string> = {
 };
 
 const CSRNET_HINTS: Record<string, string> = {
-  WEIGHTS_FORMAT: 'Pick a tfjs model.json together with its weights.bin, or a CSRNet PyTorch checkpoint (.pth / .pth.tar).',
+  WEIGHTS_FORMAT: 'Pick a tfjs model.json together with its weights.bin, a CSRNet PyTorch checkpoint (.pth / .pth.tar) or an .onnx written by crowd export.',
+  ONNX_FORMAT: 'Pick an .onnx written by crowd export, a tfjs model.json together with its weights.bin, or a CSRNet PyTorch checkpoint (.pth / .pth.tar).',
   WEIGHTS_MISMATCH: 'The file holds weights, but not ones that fit CSRNet.',
   PICKLE_UNSUPPORTED: 'Nothing in the file was executed. Re-save the model with torch.save(model.state_dict(), path).',
-  BACKEND_UNAVAILABLE: 'Choose another backend.',
+  BACKEND_UNAVAILABLE: 'Choose another engine.',
+  ENGINE_UNAVAILABLE: 'Choose another engine.',
 };
 
 /** `action` says what was being done, e.g. "Loading the model". */

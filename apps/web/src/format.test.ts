@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { countNote, formatBytes, formatCount, formatDuration } from './format.ts';
+import { formatBytes, formatCount, formatDuration } from './format.ts';
 
 test('formatCount shows two decimals, separators and the sign', () => {
   expect(formatCount(-37.161632569506764)).toBe('-37.16');
@@ -8,11 +8,9 @@ test('formatCount shows two decimals, separators and the sign', () => {
   expect(formatCount(Number.NaN)).toBe('NaN');
 });
 
-test('formatDuration, formatBytes and countNote', () => {
+test('formatDuration and formatBytes', () => {
   expect(formatDuration(812.4)).toBe('812 ms');
   expect(formatDuration(3414)).toBe('3.41 s');
   expect(formatBytes(512)).toBe('512 B');
   expect(formatBytes(65_053_956)).toBe('62.0 MB');
-  expect(countNote(-1)).toMatch(/Negative/);
-  expect(countNote(12)).toBe('');
 });

@@ -26,9 +26,3 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(1)} ${units[unit]}`;
 }
-
-/** A short note under the count when it cannot be a head count. */
-export function countNote(count: number): string {
-  if (count < 0) return 'Negative: this model outputs negative density here (an untrained test model, or one that does not fit this image).';
-  return '';
-}

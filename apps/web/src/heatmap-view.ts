@@ -1,43 +1,51 @@
-import { colourAt } from '@crowd/heatmap';
-import { densityRange, densityToRgba, type DensityRange } from './heatmap.ts';
-import type { CountResult } from './protocol.ts';
+import { colourAt, HEATMAP_OVERLAY_DEFAULTS, heatmapOverlay, type HeatmapOverlay } from '@crowd/heatmap';
 
-/**
- * Draws the photo with the density map on top: one map cell covers 8×8
- * input pixels, and the browser's bilinear filtering upsamples the cells
- * smoothly. Returns the colour range, for the legend.
- */
-export function drawHeatmap(canvas: HTMLCanvasElement, photo: HTMLCanvasElement, result: CountResult): DensityRange {
-  canvas.width = photo.width;
-  canvas.height = photo.height;
-  const ctx = canvas.getContext('2d');
-  if (ctx === null) throw new Error('This browser cannot draw into a canvas.');
-  ctx.drawImage(photo, 0, 0);
-  const range = densityRange(result.density);
-  const cells = document.createElement('canvas');
-  cells.width = result.densityWidth;
-  cells.height = result.densityHeight;
-  const cellCtx = cells.getContext('2d')!;
-  const rgba = densityToRgba(result.density, range);
-  cellCtx.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, result.densityWidth, result.densityHeight), 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(cells, 0, 0, result.densityWidth * 8, result.densityHeight * 8);
-  return range;
+/** A density map as the worker returns it. */
+export interface DensityGrid {
+  density: Float32Array;
+  densityWidth: number;
+  densityHeight: number;
 }
 
-/** The colour bar of the legend, low (left) to high (right). */
+/**
+ * The overlay for a density over a `width × height` photo: `@crowd/heatmap`'s
+ * `heatmapOverlay` with its defaults, the very bytes `crowd count --heatmap`
+ * composites (turbo, the same maximum opacity, the scale from 0 to
+ * displayMax).
+ */
+export function overlayFor(grid: DensityGrid, width: number, height: number): HeatmapOverlay {
+  return heatmapOverlay({ height: grid.densityHeight, width: grid.densityWidth, data: grid.density }, width, height);
+}
+
+/**
+ * Draws the photo with the overlay on top. The overlay is already at the
+ * photo's size (upsampled in `heatmapOverlay`, not by the canvas): its
+ * pixels go in with `putImageData` on a canvas of their own, which is then
+ * composited over the photo unscaled.
+ */
+export function drawHeatmap(canvas: HTMLCanvasElement, photo: HTMLCanvasElement, overlay: HeatmapOverlay): void {
+  const { width, height } = photo;
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  const layer = document.createElement('canvas');
+  layer.width = width;
+  layer.height = height;
+  const layerCtx = layer.getContext('2d');
+  if (ctx === null || layerCtx === null) throw new Error('This browser cannot draw into a canvas.');
+  ctx.drawImage(photo, 0, 0);
+  const rgba = new Uint8ClampedArray(overlay.rgba.buffer as ArrayBuffer, overlay.rgba.byteOffset, overlay.rgba.length);
+  layerCtx.putImageData(new ImageData(rgba, width, height), 0, 0);
+  ctx.drawImage(layer, 0, 0);
+}
+
+/** The colour bar of the legend, 0 (left) to vmax (right), in the overlay's colour map. */
 export function drawLegendBar(canvas: HTMLCanvasElement): void {
   const ctx = canvas.getContext('2d');
   if (ctx === null) return;
   for (let x = 0; x < canvas.width; x++) {
-    const [r, g, b] = colourAt('turbo', x / Math.max(1, canvas.width - 1)).map(Math.round);
+    const [r, g, b] = colourAt(HEATMAP_OVERLAY_DEFAULTS.colourMap, x / Math.max(1, canvas.width - 1)).map(Math.round);
     ctx.fillStyle = `rgb(${r} ${g} ${b})`;
     ctx.fillRect(x, 0, 1, canvas.height);
   }
-}
-
-/** Density per map cell (people per 8×8 px), short. */
-export function formatDensity(value: number): string {
-  return Math.abs(value) >= 0.01 || value === 0 ? value.toFixed(3) : value.toExponential(1);
 }

@@ -55,8 +55,8 @@ export class InferenceClient implements EngineApi {
     return promise as ReturnType<EngineApi[M]>;
   }
 
-  setBackend(...args: Parameters<EngineApi['setBackend']>) {
-    return this.call('setBackend', args);
+  setEngine(...args: Parameters<EngineApi['setEngine']>) {
+    return this.call('setEngine', args);
   }
   loadModel(...args: Parameters<EngineApi['loadModel']>) {
     return this.call('loadModel', args);

@@ -6,7 +6,7 @@ import { getUi } from './ui.ts';
 
 const ui = getUi();
 const engine = startInferenceWorker();
-const app = new App(ui, engine);
+const app = new App(ui, engine, __CROWD_MODEL_ORIGINS__);
 installTestHook(app, engine, app.start());
 
 // Anything that still escapes becomes a message too (and stays visible to developer tools).

@@ -1,39 +1,68 @@
-/**
- * What the page and the inference worker say to each other. tfjs, the
- * model and every tensor live in the worker, so inference (seconds on wasm
- * or cpu) never blocks the page; the page only decodes images and draws.
- */
-export type BackendChoice = 'auto' | 'webgl' | 'wasm' | 'cpu';
+import type { CountWarning } from '@crowd/count';
 
-export interface BackendInfo {
-  /** The backend now active (`tf.getBackend()` in the worker). */
+/**
+ * What the page and the inference worker say to each other. The runtimes
+ * (onnxruntime-web, tfjs), the models and every tensor live in the worker,
+ * so inference (seconds on wasm) never blocks the page; the page only
+ * decodes images and draws.
+ */
+
+/**
+ * Which engine counts. `auto` tries onnxruntime-web on WebGPU (where the
+ * browser offers an adapter), then onnxruntime-web on wasm, then tfjs
+ * (webgl → wasm → cpu).
+ */
+export type EngineChoice = 'auto' | 'ort-webgpu' | 'ort-wasm' | 'tfjs-webgl' | 'tfjs-wasm' | 'tfjs-cpu';
+
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'ort-webgpu', 'ort-wasm', 'tfjs-webgl', 'tfjs-wasm', 'tfjs-cpu'];
+
+/** An engine that could not start, and why. */
+export interface EngineAttempt {
+  engine: EngineChoice;
+  error: string;
+}
+
+export interface EngineInfo {
+  /** The engine now active. */
+  engine: Exclude<EngineChoice, 'auto'>;
+  /** What runs, as the counter names it: `onnxruntime-web (wasm)`, `tfjs (webgl)`. */
   name: string;
-  /** Backends tried before it and why each failed (for 'auto'). */
-  tried: { name: string; error: string }[];
-  /** `WEBGL_VERSION` and the GL renderer, when the backend is webgl. */
-  webglVersion?: number;
-  webglRenderer?: string;
+  /** Engines tried before it (for `auto`) and why each could not start. */
+  tried: EngineAttempt[];
+  /** onnxruntime-web's wasm threads (1 when the page is not cross-origin isolated); absent on tfjs. */
+  threads?: number;
+  /** `self.crossOriginIsolated` in the worker: multi-threaded wasm needs it. */
+  crossOriginIsolated: boolean;
+  /** The WebGPU adapter (`vendor architecture`) for ort-webgpu, or the GL renderer for tfjs webgl. */
+  device?: string;
+  /** Models that cannot run on this engine (an .onnx on tfjs), by slot, with the reason. */
+  unavailable: Record<string, string>;
 }
 
 /** Where a model comes from. */
 export type ModelSource =
-  /** A tfjs `model.json` URL (absolute), e.g. `./model/model.json` next to the app. */
+  /** A URL (absolute): a tfjs `model.json`, a PyTorch `.pth`/`.pth.tar`, or an `.onnx`; checked against the allowed origins before it is fetched. */
   | { kind: 'url'; url: string }
-  /** Files the user picked: `model.json` + `weights.bin`, or one PyTorch checkpoint. */
+  /** Files the user picked: `model.json` + `weights.bin`, one PyTorch checkpoint, or one `.onnx`. */
   | { kind: 'files'; files: File[] }
-  /** The copy saved on this device (`indexeddb://crowd-csrnet`). */
+  /** The copy remembered on this device (IndexedDB). */
   | { kind: 'saved' };
 
+/** The format a model came in. */
+export type ModelFormat = 'tfjs' | 'pytorch' | 'onnx';
+
 export interface ModelInfo {
-  /** What was loaded, for the page. */
+  /** What was loaded, for the page: the URL or the file names. */
   label: string;
-  format: 'tfjs' | 'pytorch';
+  format: ModelFormat;
   widthDivisor: number;
   variant: string;
   parameters: number;
-  /** Whether it was (also) saved on this device; `saveError` says why not, when asked to. */
+  /** Whether it is (now) remembered on this device; `saveError` says why not, when asked to. */
   saved: boolean;
   saveError?: string;
+  /** Why it cannot run on the active engine, when it cannot (an .onnx on tfjs). */
+  unavailable?: string;
 }
 
 /** One image (or camera frame) as 8-bit RGBA, row-major. */
@@ -44,8 +73,11 @@ export interface Frame {
 }
 
 export interface MemoryInfo {
-  numTensors: number;
-  numBytes: number;
+  /** `tf.memory()` in the worker. */
+  tfjsTensors: number;
+  tfjsBytes: number;
+  /** onnxruntime-web sessions alive (one per loaded model on an onnxruntime engine). */
+  ortSessions: number;
 }
 
 export interface CountResult {
@@ -55,17 +87,20 @@ export interface CountResult {
   density: Float32Array;
   densityWidth: number;
   densityHeight: number;
-  /** Preprocess + forward pass + reading the map back, in ms. */
+  /** Reasons not to trust the count (negative total, much negative density), from `@crowd/count`. */
+  warnings: CountWarning[];
+  /** Preprocessing, inference and reading the map back, in ms. */
   ms: number;
-  backend: string;
-  /** tfjs memory after the frame's tensors were freed. */
+  /** What counted it: `onnxruntime-web (wasm)`, `tfjs (webgl)`. */
+  engine: string;
+  /** Worker memory after the frame. */
   memory: MemoryInfo;
 }
 
 /** The worker's API; the page calls it through `InferenceClient`. */
 export interface EngineApi {
-  setBackend(choice: BackendChoice): Promise<BackendInfo>;
-  /** Loads a model into `slot` (replacing what was there); `save` also stores it on this device. */
+  setEngine(choice: EngineChoice): Promise<EngineInfo>;
+  /** Loads a model into `slot` (replacing what was there); `save` also remembers it on this device. */
   loadModel(slot: string, source: ModelSource, save: boolean): Promise<ModelInfo>;
   unloadModel(slot: string): Promise<void>;
   count(slot: string, frame: Frame): Promise<CountResult>;
@@ -92,6 +127,3 @@ export interface SerializedError {
 export type EngineResponse =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: SerializedError };
-
-/** IndexedDB URL of the model saved on this device. */
-export const SAVED_MODEL_URL = 'indexeddb://crowd-csrnet';

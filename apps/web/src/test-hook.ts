@@ -1,44 +1,74 @@
+import type { CountWarning } from '@crowd/count';
 import type { App } from './app.ts';
+import { overlayFor } from './heatmap-view.ts';
 import { decodeImage, rasterize } from './image-decode.ts';
 import type { InferenceClient } from './inference-client.ts';
-import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo } from './protocol.ts';
+import type { EngineChoice, EngineInfo, MemoryInfo, ModelInfo } from './protocol.ts';
 
 export interface FixtureRunOptions {
-  backend: BackendChoice;
-  /** A tfjs model.json URL, relative to the page. @default 'model/model.json' */
+  engine: EngineChoice;
+  /** A model URL (tfjs model.json, .pth.tar or .onnx), relative to the page. @default 'model/model.json' */
   modelUrl?: string;
   /** The image file's bytes (PNG, JPEG…), decoded like an uploaded photo, at full size. */
   image: number[];
 }
 
 export interface FixtureRun {
-  /** The backend after switching (`tf.getBackend()` in the worker, plus WebGL details). */
-  backend: BackendInfo;
-  /** `tf.getBackend()` when the inference ran. */
+  /** The engine after switching. */
+  engine: EngineInfo;
+  /** What counted the image (the counter's engine name). */
   ranOn: string;
   model: ModelInfo;
   count: number;
   density: number[];
   densityWidth: number;
   densityHeight: number;
+  warnings: CountWarning[];
   ms: number;
   memory: MemoryInfo;
 }
 
-/** `window.__crowdTest`: lets the browser test drive the same worker, decoding and inference path as the page. */
+/** The heat map as the page computed it: base64 so that large overlays cross to the test cheaply. */
+export interface HeatmapBytes {
+  density: number[];
+  densityWidth: number;
+  densityHeight: number;
+  width: number;
+  height: number;
+  vmax: number;
+  clamped: boolean;
+  rgbaBase64: string;
+}
+
+/** `window.__crowdTest`: lets the browser test drive the same worker, decoding, inference and drawing code as the page. */
 export interface CrowdTestHook {
-  /** Resolves once the app has started (backend chosen, first model tried). */
+  /** Resolves once the app has started (engine chosen, first model tried). */
   ready: Promise<void>;
   runFixture(options: FixtureRunOptions): Promise<FixtureRun>;
   /** Frees a model the hook loaded. */
   release(modelUrl: string): Promise<void>;
   memory(): Promise<MemoryInfo>;
+  /** The heat map the page drew last (after a photo or a camera frame). */
+  lastHeatmap(): HeatmapBytes | undefined;
+  /** The page's overlay for a given density over a `width × height` photo. */
+  overlay(density: number[], densityWidth: number, densityHeight: number, width: number, height: number): HeatmapBytes;
 }
 
 declare global {
   interface Window {
     __crowdTest?: CrowdTestHook;
   }
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function heatmapBytes(grid: { density: ArrayLike<number>; densityWidth: number; densityHeight: number }, width: number, height: number, overlay: ReturnType<typeof overlayFor>): HeatmapBytes {
+  const { densityWidth, densityHeight } = grid;
+  return { density: Array.from(grid.density), densityWidth, densityHeight, width, height, vmax: overlay.vmax, clamped: overlay.clamped, rgbaBase64: base64(overlay.rgba) };
 }
 
 /**
@@ -51,9 +81,9 @@ export function installTestHook(app: App, engine: InferenceClient, ready: Promis
   const slot = (url: string) => `test:${url}`;
   window.__crowdTest = {
     ready,
-    async runFixture({ backend, modelUrl = 'model/model.json', image }) {
+    async runFixture({ engine: choice, modelUrl = 'model/model.json', image }) {
       const url = new URL(modelUrl, document.baseURI).href;
-      const backendInfo = await app.switchBackend(backend);
+      const engineInfo = await app.switchEngine(choice);
       let model = loaded.get(url);
       if (model === undefined) {
         model = await engine.loadModel(slot(url), { kind: 'url', url }, false);
@@ -63,8 +93,8 @@ export function installTestHook(app: App, engine: InferenceClient, ready: Promis
       const raster = rasterize(bitmap, bitmap.width, bitmap.height, Infinity);
       bitmap.close();
       const result = await engine.count(slot(url), raster.frame);
-      const { count, densityWidth, densityHeight, ms, memory } = result;
-      return { backend: backendInfo, ranOn: result.backend, model, count, density: Array.from(result.density), densityWidth, densityHeight, ms, memory };
+      const { count, densityWidth, densityHeight, warnings, ms, memory } = result;
+      return { engine: engineInfo, ranOn: result.engine, model, count, density: Array.from(result.density), densityWidth, densityHeight, warnings, ms, memory };
     },
     async release(modelUrl) {
       const url = new URL(modelUrl, document.baseURI).href;
@@ -72,5 +102,13 @@ export function installTestHook(app: App, engine: InferenceClient, ready: Promis
       await engine.unloadModel(slot(url));
     },
     memory: () => engine.memory(),
+    lastHeatmap() {
+      const last = app.lastHeatmap;
+      return last && heatmapBytes(last, last.width, last.height, last.overlay);
+    },
+    overlay(density, densityWidth, densityHeight, width, height) {
+      const grid = { density: Float32Array.from(density), densityWidth, densityHeight };
+      return heatmapBytes(grid, width, height, overlayFor(grid, width, height));
+    },
   };
 }

@@ -1,4 +1,6 @@
-import { createCsrnet, saveCsrnet } from '@crowd/csrnet';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createCsrnet, csrnetCheckpointToOnnx, readTorchCheckpoint, saveCsrnet } from '@crowd/csrnet';
 import { fileSystemHandler, loadCsrnetFile, selectBackend } from '@crowd/csrnet/node';
 import { fixture, formulaWeights } from '@crowd/test-utils';
 
@@ -22,4 +24,11 @@ export async function writeFullFormulaModel(dir: string): Promise<void> {
   } finally {
     model.dispose();
   }
+}
+
+/** The ÷8 fixture checkpoint exported to ONNX (as `crowd export` does), as `dir/csrnet.onnx`. */
+export async function writeFixtureOnnx(dir: string): Promise<void> {
+  const path = fixture('csrnet', 'zip', 'model_best.pth.tar');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'csrnet.onnx'), csrnetCheckpointToOnnx(readTorchCheckpoint(new Uint8Array(await readFile(path)), path), path));
 }

@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { join, normalize } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
+import { MODEL_ORIGINS_VARIABLE } from '../src/model-origins.ts';
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -15,16 +19,46 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `vite build` of the app (its own vite.config.ts) into `outDir`, quietly. */
-export async function buildApp(root: string, outDir: string): Promise<void> {
-  await build({ root, mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+/** Runs `task` with `CROWD_MODEL_ORIGINS` set to `value`, as vite.config.ts reads it when it loads. */
+async function withModelOrigins<T>(value: string, task: () => Promise<T>): Promise<T> {
+  const before = process.env[MODEL_ORIGINS_VARIABLE];
+  process.env[MODEL_ORIGINS_VARIABLE] = value;
+  try {
+    return await task();
+  } finally {
+    if (before === undefined) delete process.env[MODEL_ORIGINS_VARIABLE];
+    else process.env[MODEL_ORIGINS_VARIABLE] = before;
+  }
 }
 
-/** `vite preview` of a build on 127.0.0.1 and a free port. */
-export async function previewApp(root: string, outDir: string): Promise<{ server: PreviewServer; url: string }> {
+/** `vite build` of the app (its own vite.config.ts) into `outDir`, quietly; `modelOrigins` is `CROWD_MODEL_ORIGINS` for it. */
+export async function buildApp(root: string, outDir: string, modelOrigins = ''): Promise<void> {
+  await withModelOrigins(modelOrigins, () => build({ root, mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } }));
+}
+
+/** `vite preview` of a build on 127.0.0.1 and a free port, its headers made with the same `CROWD_MODEL_ORIGINS` as the build. */
+export async function previewApp(root: string, outDir: string, modelOrigins = ''): Promise<{ server: PreviewServer; url: string }> {
   const port = await freePort();
-  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
+  const server = await withModelOrigins(modelOrigins, () => preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } }));
   return { server, url: `http://127.0.0.1:${port}/` };
+}
+
+/**
+ * Another origin serving `dir`'s files with `Access-Control-Allow-Origin: *`,
+ * as a model host does: `http://localhost:<port>` (127.0.0.1 is the app's).
+ */
+export async function serveModelHost(dir: string, port: number): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = createHttpServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    try {
+      const body = await readFile(join(dir, path));
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Access-Control-Allow-Origin': '*' }).end(body);
+    } catch {
+      res.writeHead(404, { 'Access-Control-Allow-Origin': '*' }).end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { origin: `http://localhost:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 export const CHROMIUM = '/usr/bin/chromium';

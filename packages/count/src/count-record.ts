@@ -1,3 +1,5 @@
+import type { CountWarning } from './count-warnings.js';
+
 /** One image's result, as `crowd count` prints it. */
 export interface CountRecord {
   image: string;
@@ -5,6 +7,8 @@ export interface CountRecord {
   count: number;
   width: number;
   height: number;
+  /** The longest side counted over the photo's (1: full size; < 1 when `--max-side` shrank it). */
+  scale?: number;
   /** How many tiles the image was counted in (1: untiled). */
   tiles: number;
   /** Estimated head positions in image pixels, interleaved x, y (with `--points`). */
@@ -13,6 +17,8 @@ export interface CountRecord {
   heatmap?: string;
   /** Written density `.h5` (with `--save-density`). */
   density?: string;
+  /** Why the count should not be trusted as it stands (see countWarnings); absent or empty when plausible. */
+  warnings?: readonly CountWarning[];
 }
 
 export type OutputFormat = 'text' | 'json' | 'csv';
@@ -39,27 +45,31 @@ function csvColumns(fields: RecordFields): string[] {
     'width',
     'height',
     'tiles',
-    ...(fields.points ? ['peaks'] : []),
+    ...(fields.points ? ['points'] : []),
     ...(fields.heatmap ? ['heatmap'] : []),
     ...(fields.density ? ['density'] : []),
+    'warnings',
   ];
 }
 
 /**
- * One output line (no newline): `path<TAB>count` (2 decimals) for text; a JSON
- * object (full precision, points as [[x, y], …]) for json; a CSV row (RFC 4180
- * quoting; the number of points as `peaks`) for csv.
+ * One output line (no newline): `path<TAB>count` (2 decimals) for text (the
+ * path quoted by {@link textField} when it holds a control character); a JSON
+ * object (full precision, the scale counted at, points as [[x, y], …], warnings as messages) for
+ * json; a CSV row (RFC 4180 quoting; the number of points as `points`, warning
+ * codes joined by `;`) for csv.
  */
 export function formatRecord(record: CountRecord, format: OutputFormat, fields: RecordFields): string {
   switch (format) {
     case 'text':
-      return `${record.image}\t${record.count.toFixed(2)}`;
+      return `${textField(record.image)}\t${record.count.toFixed(2)}`;
     case 'json': {
-      const { image, count, width, height, tiles, points, heatmap, density } = record;
-      const json: Record<string, unknown> = { image, count, width, height, tiles };
+      const { image, count, width, height, scale, tiles, points, heatmap, density } = record;
+      const json: Record<string, unknown> = { image, count, width, height, ...(scale === undefined ? {} : { scale }), tiles };
       if (points !== undefined) json.points = Array.from({ length: points.length / 2 }, (_, i) => [round2(points[2 * i]), round2(points[2 * i + 1])]);
       if (heatmap !== undefined) json.heatmap = heatmap;
       if (density !== undefined) json.density = density;
+      if (record.warnings !== undefined && record.warnings.length > 0) json.warnings = record.warnings.map((w) => w.message);
       return JSON.stringify(json);
     }
     case 'csv': {
@@ -69,9 +79,10 @@ export function formatRecord(record: CountRecord, format: OutputFormat, fields: 
         width: record.width,
         height: record.height,
         tiles: record.tiles,
-        peaks: (record.points?.length ?? 0) / 2,
+        points: (record.points?.length ?? 0) / 2,
         heatmap: record.heatmap ?? '',
         density: record.density ?? '',
+        warnings: (record.warnings ?? []).map((w) => w.code).join(';'),
       };
       return csvColumns(fields)
         .map((c) => csvField(values[c]))
@@ -84,4 +95,14 @@ export function formatRecord(record: CountRecord, format: OutputFormat, fields: 
 export function csvField(value: string | number): string {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * A file name for the tab-separated text output: as it is, unless it holds a
+ * control character (a tab or line break would split the line) or starts with
+ * a double quote; then as a JSON string literal (`"two\nlines.jpg"`), so every
+ * line still has exactly one tab and a reader can tell the two forms apart.
+ */
+export function textField(text: string): string {
+  return /[\u0000-\u001f\u007f]/.test(text) || text.startsWith('"') ? JSON.stringify(text) : text;
 }

@@ -1,19 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import type { CsrnetModel } from '@crowd/csrnet';
 import { loadCsrnetFile, selectBackend } from '@crowd/csrnet/node';
 import { readImageRGB } from '@crowd/datasets/node';
 import { fixture, readNpy } from '@crowd/test-utils';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { densitySum, predictDensity } from './predict-density.ts';
+import type { DensityEngine } from './density-engine.ts';
+import { densitySum } from './density-map.ts';
+import { predictTiled } from './predict-tiled.ts';
+import { createTfjsEngine } from './tfjs-engine.ts';
 import { planTiles } from './tile-plan.ts';
 
-let model: CsrnetModel;
+let engine: DensityEngine;
 beforeAll(async () => {
   await selectBackend('wasm');
-  model = (await loadCsrnetFile(fixture('csrnet', 'zip', 'model_best.pth.tar'))).model;
+  engine = createTfjsEngine((await loadCsrnetFile(fixture('csrnet', 'zip', 'model_best.pth.tar'))).model, { backend: 'wasm' });
 });
-afterAll(() => model.dispose());
+afterAll(() => engine.dispose());
 
 /** A 512×384 RGB photo-like image: a mini ShanghaiTech JPEG scaled up. */
 async function image512x384() {
@@ -24,10 +26,10 @@ async function image512x384() {
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
-describe('predictDensity (÷8 fixture model, wasm)', () => {
+describe('predictTiled (÷8 fixture model, tfjs wasm engine)', () => {
   test("the fixture image's density equals PyTorch's output.npy (1e-4 of its max) and its sum the count (1e-4 relative)", async () => {
     const image = await readImageRGB(fixture('csrnet', 'input_image.png'));
-    const density = await predictDensity(model, image, planTiles(image.height, image.width, undefined));
+    const density = await predictTiled(engine, image, planTiles(image.height, image.width, undefined));
     const reference = readNpy(fixture('csrnet', 'output.npy'));
     expect(reference.shape).toEqual([1, 1, 8, 12]);
     expect([density.height, density.width]).toEqual([8, 12]);
@@ -39,10 +41,10 @@ describe('predictDensity (÷8 fixture model, wasm)', () => {
 
   test('tiled with the default 144-px margin (≥ the 142-px receptive-field half-width) equals the untiled map', async () => {
     const image = await image512x384();
-    const untiled = await predictDensity(model, image, planTiles(384, 512, undefined));
+    const untiled = await predictTiled(engine, image, planTiles(384, 512, undefined));
     const plan = planTiles(384, 512, 320);
     expect(plan.tiles.length).toBe(21);
-    const tiled = await predictDensity(model, image, plan);
+    const tiled = await predictTiled(engine, image, plan);
     const scale = Math.max(...Array.from(untiled.data, Math.abs));
     let maxDiff = 0;
     for (let i = 0; i < untiled.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(tiled.data[i] - untiled.data[i]));
@@ -54,11 +56,11 @@ describe('predictDensity (÷8 fixture model, wasm)', () => {
   test('no tensor outlives a call, tiled or not, over many images', async () => {
     const image = await image512x384();
     const small = await readImageRGB(fixture('csrnet', 'input_image.png'));
-    await predictDensity(model, small, planTiles(64, 96, undefined)); // warm-up: backend-internal state
+    await predictTiled(engine, small, planTiles(64, 96, undefined)); // warm-up: backend-internal state
     const before = tf.memory();
     for (let i = 0; i < 25; i++) {
-      await predictDensity(model, small, planTiles(64, 96, undefined));
-      if (i % 5 === 0) await predictDensity(model, image, planTiles(384, 512, 400));
+      await predictTiled(engine, small, planTiles(64, 96, undefined));
+      if (i % 5 === 0) await predictTiled(engine, image, planTiles(384, 512, 400));
     }
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);

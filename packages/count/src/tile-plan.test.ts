@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { AUTO_TILE_PIXELS, AUTO_TILE_SIZE, checkTiling, DEFAULT_TILE_MARGIN, planTiles, tileSizeFor, type TilePlan } from './tile-plan.ts';
+import { DEFAULT_MAX_PIXELS } from './density-engine.ts';
+import { AUTO_TILE_SIZE, checkTiling, DEFAULT_TILE_MARGIN, planTiles, tileSizeFor, type TilePlan } from './tile-plan.ts';
 
 /** Every output cell is counted by exactly one tile, and that tile's window contains it. */
 function expectPartition(plan: TilePlan, height: number, width: number): void {
@@ -85,7 +86,7 @@ describe('planTiles', () => {
   });
 
   test('4000×3000 with the automatic 1024-px tiles and the default margin: 6 × 4 tiles', () => {
-    expect(planTiles(3000, 4000, tileSizeFor(3000, 4000, undefined), DEFAULT_TILE_MARGIN).tiles).toHaveLength(24);
+    expect(planTiles(3000, 4000, tileSizeFor(3000, 4000, undefined, DEFAULT_MAX_PIXELS), DEFAULT_TILE_MARGIN).tiles).toHaveLength(24);
   });
 
   test('bad sizes are RangeErrors that say what is expected', () => {
@@ -98,9 +99,16 @@ describe('planTiles', () => {
 
 describe('tileSizeFor', () => {
   test('automatic: untiled up to the pixel budget, 1024-px tiles above it; an explicit size always wins', () => {
-    expect(AUTO_TILE_PIXELS).toBe(2_000_000);
-    expect(tileSizeFor(1000, 2000, undefined)).toBeUndefined();
-    expect(tileSizeFor(1000, 2001, undefined)).toBe(AUTO_TILE_SIZE);
-    expect(tileSizeFor(100, 100, 64)).toBe(64);
+    expect(DEFAULT_MAX_PIXELS).toBe(2_000_000);
+    expect(tileSizeFor(1000, 2000, undefined, DEFAULT_MAX_PIXELS)).toBeUndefined();
+    expect(tileSizeFor(1000, 2001, undefined, DEFAULT_MAX_PIXELS)).toBe(AUTO_TILE_SIZE);
+    expect(tileSizeFor(100, 100, 64, DEFAULT_MAX_PIXELS)).toBe(64);
+  });
+
+  test("an engine with a smaller budget (a GPU's buffer limit) gets the largest multiple of 8 whose square fits", () => {
+    // 500 000 px: √ = 707.1 → 704.
+    expect(tileSizeFor(1000, 1000, undefined, 500_000)).toBe(704);
+    expect(704 * 704).toBeLessThanOrEqual(500_000);
+    expect(tileSizeFor(700, 700, undefined, 500_000)).toBeUndefined();
   });
 });

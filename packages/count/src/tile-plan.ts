@@ -1,13 +1,6 @@
 /** CSRNet's output stride: three 2×2 max-pools, so one output cell per 8×8 input pixels. */
 export const OUTPUT_STRIDE = 8;
 
-/**
- * Images above this many pixels are counted in tiles unless `--tile` says
- * otherwise. The wasm backend's heap is a 32-bit address space (4 GB): the
- * full-width model's first activations are 64 channels × H × W float32, two
- * alive at a time (≈ 1 GB at 2 MP), plus XNNPACK's buffers.
- */
-export const AUTO_TILE_PIXELS = 2_000_000;
 /** The tile side used when tiling is automatic. */
 export const AUTO_TILE_SIZE = 1024;
 /**
@@ -105,10 +98,16 @@ export function planTiles(height: number, width: number, tile: number | undefine
   return { outHeight: Math.floor(height / OUTPUT_STRIDE), outWidth: Math.floor(width / OUTPUT_STRIDE), tiles };
 }
 
-/** The tile side for an image: the user's, or {@link AUTO_TILE_SIZE} above {@link AUTO_TILE_PIXELS}, or none. */
-export function tileSizeFor(height: number, width: number, requested: number | undefined): number | undefined {
+/**
+ * The tile side for an image: the user's; or none when the image fits in
+ * `maxPixels` (the engine's budget for one pass); or {@link AUTO_TILE_SIZE},
+ * shrunk to a multiple of 8 whose square fits the budget.
+ */
+export function tileSizeFor(height: number, width: number, requested: number | undefined, maxPixels: number): number | undefined {
   if (requested !== undefined) return requested;
-  return height * width > AUTO_TILE_PIXELS ? AUTO_TILE_SIZE : undefined;
+  if (height * width <= maxPixels) return undefined;
+  const fitting = Math.floor(Math.sqrt(maxPixels) / OUTPUT_STRIDE) * OUTPUT_STRIDE;
+  return Math.min(AUTO_TILE_SIZE, fitting);
 }
 
 /** Throws a RangeError saying what is wrong with a tile size and margin. */

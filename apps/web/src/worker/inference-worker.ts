@@ -1,12 +1,23 @@
 /// <reference lib="webworker" />
-import { selectBackend } from '@crowd/csrnet/browser';
 import type { CountResult, EngineRequest, EngineResponse } from '../protocol.ts';
+import { browserRuntimes } from './browser-runtimes.ts';
 import { Engine } from './engine.ts';
+import { createSessionTracker } from './engines.ts';
+import { indexedDbModelStore } from './saved-model-store.ts';
 import { serializeError } from './serialize-error.ts';
-import { loadWasmBackend } from './wasm-backend.ts';
 
 /** The inference worker: runs the Engine and answers the page's calls. */
-const engine = new Engine((choice) => selectBackend(choice, { loadWasm: loadWasmBackend }));
+const sessions = createSessionTracker();
+const engine = new Engine({
+  runtimes: browserRuntimes(sessions.wrap),
+  ortSessions: sessions.live,
+  store: indexedDbModelStore,
+  fetch: (url) => fetch(url),
+  // The worker's own URL has the page's origin; relative model URLs are made absolute by the page.
+  pageUrl: self.location.href,
+  modelOrigins: __CROWD_MODEL_ORIGINS__,
+  crossOriginIsolated: self.crossOriginIsolated,
+});
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.onmessage = async (event: MessageEvent<EngineRequest>) => {

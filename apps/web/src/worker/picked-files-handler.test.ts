@@ -33,5 +33,5 @@ test('wrong or missing files are readable errors', async () => {
   await expect(loadCsrnet(pickedFilesHandler(new File(['{"a":1}'], 'model.json'), [weights]))).rejects.toThrow(/it has no weightsManifest/);
   await expect(loadCsrnet(pickedFilesHandler(json, [new File([''], 'other.bin')]))).rejects.toThrow(/model\.json needs weights\.bin, which was not selected with it/);
   const short = new File([(await weights.arrayBuffer()).slice(0, 100)], 'weights.bin');
-  await expect(loadCsrnet(pickedFilesHandler(json, [short]))).rejects.toThrow(/expected 1019300 bytes of weights for 34 tensors, found 100/);
+  await expect(loadCsrnet(pickedFilesHandler(json, [short]))).rejects.toThrow(/the weight data holds 100 bytes, but the manifest declares 1,019,300 for 34 tensors: 1,019,200 bytes are missing/);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { heatmapLayout } from './heatmap-layout.ts';
-import { formatDensity, heatmapSvg } from './heatmap-svg.ts';
+import { heatmapSvg } from './heatmap-svg.ts';
 
 describe('heatmapSvg', () => {
   const layout = heatmapLayout(400, 300);
@@ -16,17 +16,11 @@ describe('heatmapSvg', () => {
     expect(svg).not.toContain('<circle');
   });
 
-  test('one circle per point, at its image coordinates, the number of peaks, and "+" on a clamped scale', () => {
+  test('one circle per point, at its image coordinates, the number of points, and "+" on a clamped scale', () => {
     const svg = heatmapSvg(layout, { count: 2, vmax: 1, clamped: true, colourMap: 'turbo', points: Float64Array.of(4, 4, 316.25, 236) });
     expect(svg.match(/<circle /g)).toHaveLength(2);
     expect(svg).toContain('<circle cx="316.3" cy="236.0" r="3"/>');
-    expect(svg).toContain('CSRNet · 2 peaks');
+    expect(svg).toContain('CSRNet · 2 points');
     expect(svg).toContain('>1+</text>');
   });
-});
-
-test('formatDensity: three significant digits', () => {
-  expect(formatDensity(0)).toBe('0');
-  expect(formatDensity(0.012345)).toBe('0.0123');
-  expect(formatDensity(12.5)).toBe('12.5');
 });

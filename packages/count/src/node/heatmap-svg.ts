@@ -1,4 +1,4 @@
-import { colourAt, type ColourMapName } from '@crowd/heatmap';
+import { colourAt, formatDensity, type ColourMapName } from '@crowd/heatmap';
 import type { HeatmapLayout } from './heatmap-layout.js';
 
 export interface HeatmapSvgOptions {
@@ -13,11 +13,6 @@ export interface HeatmapSvgOptions {
 }
 
 const STOPS = 16;
-
-/** Three significant digits, no exponent for the densities a map has. */
-export function formatDensity(v: number): string {
-  return v === 0 ? '0' : Number(v.toPrecision(3)).toString();
-}
 
 /**
  * The vector layer composited over the photo and its overlay: the head
@@ -46,9 +41,9 @@ export function heatmapSvg(layout: HeatmapLayout, options: HeatmapSvgOptions): s
   parts.push(`<rect x="0" y="${bandTop}" width="${width}" height="${bandHeight}" fill="#161616"/>`);
   const text = (x: number, y: number, size: number, anchor: string, body: string) =>
     `<text x="${x}" y="${y}" font-size="${size}" text-anchor="${anchor}" fill="#ffffff" font-family="DejaVu Sans, Arial, sans-serif">${body}</text>`;
-  const peaks = options.points === undefined ? '' : ` · ${options.points.length / 2} peaks`;
+  const points = options.points === undefined ? '' : ` · ${options.points.length / 2} points`;
   parts.push(text(u, bandTop + 1.5 * u, 1.3 * u, 'start', `count ${options.count.toFixed(1)}`));
-  parts.push(text(u, bandTop + 2.8 * u, 0.75 * u, 'start', `CSRNet${peaks}`));
+  parts.push(text(u, bandTop + 2.8 * u, 0.75 * u, 'start', `CSRNet${points}`));
 
   const barLeft = Math.round(width * 0.45);
   const barRight = width - u;
