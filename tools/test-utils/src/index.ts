@@ -1,4 +1,12 @@
 export { FIXTURES_DIR, fixture } from './fixtures.ts';
-export { readNpy, type NpyArray, type NpyData } from './npy.ts';
-export { runReadmeExample, type ReadmeExample } from './readme-example.ts';
+export { readNpy, writeNpy, type NpyArray, type NpyData } from './npy.mjs';
+export { findReadmeExample, runReadmeExample, type ReadmeExample } from './readme-example.ts';
 export { formulaTensor, formulaWeights } from './formula-weights.mjs';
+export { LAVAPIPE_DIR, LAVAPIPE_ENV, LAVAPIPE_ICD, requireLavapipe } from './lavapipe.ts';
+export * as pickleBuilder from './pickle-builder.ts';
+export { deflatedZeros, zipArchive, type ZipEntry } from './zip-builder.ts';
+export { poisonTensor, strideZeroCheckpoint, strideZeroPickle, unclosedMarks, withZeroBombs, zipEntries } from './hostile-checkpoints.ts';
+export { runIsolated, type IsolatedRun } from './isolated-run.ts';
+export { closedPort, serveFiles, type FileRequest, type FileServer, type FileServerBehaviour } from './file-server.ts';
+export { REDIS_SERVER, startRedisServer, type TestRedis } from './redis-server.ts';
+export { writeSmallImages } from './small-images.mjs';

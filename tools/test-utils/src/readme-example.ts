@@ -19,12 +19,7 @@ export interface ReadmeExample {
  * imports resolve exactly as a user's would (`@crowd/...` through node_modules).
  */
 export async function runReadmeExample(readmePath: string): Promise<ReadmeExample> {
-  const readme = readFileSync(readmePath, 'utf8');
-  const section = readme.split(/^## Example\s*$/m)[1];
-  if (section === undefined) throw new Error(`${readmePath}: no "## Example" section`);
-  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  const text = /```text\n([\s\S]*?)```/.exec(section)?.[1];
-  if (code === undefined || text === undefined) throw new Error(`${readmePath}: the Example section needs a \`\`\`ts block and a \`\`\`text block`);
+  const { code, expectedOutput } = readReadmeExample(readmePath);
   const file = join(dirname(readmePath), `.readme-example-${process.pid}.ts`);
   writeFileSync(file, code);
   const output: string[] = [];
@@ -36,5 +31,25 @@ export async function runReadmeExample(readmePath: string): Promise<ReadmeExampl
     console.log = original;
     rmSync(file, { force: true });
   }
-  return { code, expectedOutput: text.trimEnd().split('\n'), output };
+  return { code, expectedOutput, output };
+}
+
+/**
+ * The first ```ts block under the README's `## Example` heading and the lines
+ * of the ```text block after it; `undefined` when the README has no such section.
+ */
+export function findReadmeExample(readmePath: string): Pick<ReadmeExample, 'code' | 'expectedOutput'> | undefined {
+  const section = readFileSync(readmePath, 'utf8').split(/^## Example\s*$/m)[1];
+  if (section === undefined) return undefined;
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  const text = /```text\n([\s\S]*?)```/.exec(section)?.[1];
+  if (code === undefined || text === undefined) throw new Error(`${readmePath}: the Example section needs a \`\`\`ts block and a \`\`\`text block`);
+  return { code, expectedOutput: text.trimEnd().split('\n') };
+}
+
+/** {@link findReadmeExample}, for a README that must have one. */
+function readReadmeExample(readmePath: string): Pick<ReadmeExample, 'code' | 'expectedOutput'> {
+  const example = findReadmeExample(readmePath);
+  if (example === undefined) throw new Error(`${readmePath}: no "## Example" section`);
+  return example;
 }
