@@ -2,12 +2,16 @@ import { Option } from 'commander';
 import type { BackendName } from '@crowd/csrnet';
 import { selectBackend } from '@crowd/csrnet/node';
 
-export type BackendFlag = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendFlag = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 /** `--backend`, shared by every command that runs the model. */
 export function backendOption(): Option {
-  return new Option('--backend <name>', 'tfjs backend: auto tries tensorflow (tfjs-node-gpu, tfjs-node), then wasm, then cpu')
-    .choices(['auto', 'tensorflow', 'wasm', 'cpu'])
+  return new Option(
+    '--backend <name>',
+    'tfjs backend: auto tries tensorflow (tfjs-node-gpu, tfjs-node), then webgpu on a hardware GPU (npm i webgpu @tensorflow/tfjs-backend-webgpu; Vulkan), then wasm, then cpu. ' +
+      'webgpu also runs on a software Vulkan driver such as lavapipe, far slower than wasm',
+  )
+    .choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'])
     .default('auto');
 }
 

@@ -14,10 +14,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `crowd ...args` as a user would, in a child process. */
-export function crowd(args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
+/** Runs `crowd ...args` as a user would, in a child process; `env` adds to (or, undefined, removes from) the environment. */
+export function crowd(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, FORCE_COLOR: '0', ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

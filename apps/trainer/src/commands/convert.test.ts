@@ -25,6 +25,7 @@ describe('crowd convert', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({
       input,
       format: FORMATS[kind],
+      to: 'tfjs',
       variant: 'B',
       widthDivisor: 8,
       parameters: 254_825,

@@ -2,10 +2,9 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { saveCsrnet, type CsrnetVariant } from '@crowd/csrnet';
-import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN, type LoadedCsrnet } from '@crowd/csrnet/node';
+import { fileSystemHandler, loadCsrnetFile, MODEL_JSON, WEIGHTS_BIN, type LoadedCsrnet } from '@crowd/csrnet/node';
 import { useBackend } from '../backend-option.js';
 import type { CliIo } from '../cli-io.js';
-import { loadModel } from '../count/load-model.js';
 import { variantOption } from '../count/model-options.js';
 
 interface ConvertFlags {
@@ -16,56 +15,85 @@ interface ConvertFlags {
 export function convertCommand(io: CliIo): Command {
   return new Command('convert')
     .description(
-      'Convert CSRNet weights to the tfjs format the web app loads (model.json + weights.bin): a CSRNet-pytorch checkpoint (.pth/.pth.tar; legacy, GPU-saved or zip format) or a tfjs model.'
+      'Convert CSRNet weights to the tfjs format the web app loads (model.json + weights.bin): a CSRNet-pytorch checkpoint (.pth/.pth.tar; legacy, GPU-saved or zip format) or a tfjs model. `crowd export` also writes ONNX.'
     )
     .argument('<in>', 'a PyTorch .pth/.pth.tar checkpoint, or a tfjs model folder or model.json')
     .argument('<out-dir>', 'folder to write model.json and weights.bin to (created if missing; existing files are replaced atomically)')
     .addOption(variantOption())
     .option('--json', 'print one JSON object instead of text')
     .action(async (input: string, outDir: string, flags: ConvertFlags) => {
-      // Conversion only copies float32 values, so the plain-JS backend is exact and always there.
-      await useBackend('cpu');
-      const loaded = await loadModel(input, flags.variant);
-      try {
-        await saveCsrnet(loaded.model, fileSystemHandler(outDir));
-      } finally {
-        loaded.model.dispose();
-      }
-      const files = await Promise.all(
-        [MODEL_JSON, WEIGHTS_BIN].map(async (name) => ({ path: join(outDir, name), bytes: (await stat(join(outDir, name))).size }))
-      );
-      const summary = describeConversion(input, loaded, files);
-      io.stdout.write(`${flags.json ? JSON.stringify(summary) : conversionText(summary)}\n`);
+      const summary = await convertWeights(input, outDir, 'tfjs', flags.variant, writeTfjs);
+      io.stdout.write(`${flags.json ? JSON.stringify(summary) : conversionText(summary, 'converted')}\n`);
     });
 }
 
-interface ConversionSummary {
+/** Writes a loaded model to `out` and returns what it wrote, with any format-specific facts for the summary. */
+export type ModelWriter = (loaded: LoadedCsrnet, out: string) => Promise<{ files: ConversionSummary['files']; opset?: number }>;
+
+/** The tfjs writer: `model.json` + `weights.bin` in the folder `out`, each replaced atomically. */
+export const writeTfjs: ModelWriter = async ({ model }, outDir) => {
+  await saveCsrnet(model, fileSystemHandler(outDir));
+  const files = await Promise.all([MODEL_JSON, WEIGHTS_BIN].map(async (name) => ({ path: join(outDir, name), bytes: (await stat(join(outDir, name))).size })));
+  return { files };
+};
+
+/**
+ * Loads `input` (anything loadCsrnetFile reads; `variant` applies to PyTorch
+ * checkpoints), writes it with `write` and describes the result. The model is
+ * freed whatever happens.
+ */
+export async function convertWeights(
+  input: string,
+  out: string,
+  to: ConversionSummary['to'],
+  variant: CsrnetVariant | undefined,
+  write: ModelWriter
+): Promise<ConversionSummary> {
+  // Conversion only copies float32 values, so the plain-JS backend is exact and always there.
+  await useBackend('cpu');
+  const loaded = await loadCsrnetFile(input, variant === undefined ? {} : { variant });
+  try {
+    const written = await write(loaded, out);
+    return describeConversion(input, loaded, to, written);
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
+/** What `crowd convert` and `crowd export` print (`--json` prints it as is). */
+export interface ConversionSummary {
   input: string;
   /** `pytorch-legacy`, `pytorch-zip` or `tfjs`. */
   format: string;
+  /** What was written. */
+  to: 'tfjs' | 'onnx';
   variant: string;
   widthDivisor: number;
   parameters: number;
   tensors: number;
   epoch?: number;
   bestPrec1?: number;
+  /** The ONNX opset, for `to: 'onnx'`. */
+  opset?: number;
   files: Array<{ path: string; bytes: number }>;
 }
 
-function describeConversion(input: string, loaded: LoadedCsrnet, files: ConversionSummary['files']): ConversionSummary {
+function describeConversion(input: string, loaded: LoadedCsrnet, to: ConversionSummary['to'], written: Awaited<ReturnType<ModelWriter>>): ConversionSummary {
   const { model, checkpoint } = loaded;
   let parameters = 0;
   for (const v of model.parameters.values()) parameters += v.size;
   return {
     input,
     format: checkpoint === undefined ? 'tfjs' : `pytorch-${checkpoint.format}`,
+    to,
     variant: model.config.variant,
     widthDivisor: model.config.widthDivisor,
     parameters,
     tensors: model.parameters.size,
     ...(checkpoint?.epoch === undefined ? {} : { epoch: checkpoint.epoch }),
     ...(checkpoint?.bestPrec1 === undefined ? {} : { bestPrec1: checkpoint.bestPrec1 }),
-    files,
+    ...(written.opset === undefined ? {} : { opset: written.opset }),
+    files: written.files,
   };
 }
 
@@ -75,15 +103,17 @@ const FORMAT_NAMES: Record<string, string> = {
   tfjs: 'tfjs model',
 };
 
-function conversionText(s: ConversionSummary): string {
+/** The text report: input, its format and training state, the model, and each file written with its size. */
+export function conversionText(s: ConversionSummary, verb: string): string {
   // best_prec1 is the reference's float32 MAE tensor: 6 significant digits are what it holds.
   const training = [s.epoch === undefined ? '' : `epoch ${s.epoch}`, s.bestPrec1 === undefined ? '' : `best_prec1 ${Number(s.bestPrec1.toPrecision(6))}`]
     .filter(Boolean)
     .join(', ');
   const lines = [
-    `converted ${s.input}`,
+    `${verb} ${s.input}`,
     `  from   ${FORMAT_NAMES[s.format]}${training ? `; ${training}` : ''}`,
     `  model  CSRNet variant ${s.variant}, width ÷${s.widthDivisor}: ${s.parameters.toLocaleString('en-US')} parameters in ${s.tensors} tensors`,
+    ...(s.opset === undefined ? [] : [`  onnx   opset ${s.opset}, input "input" [batch, 3, height, width] → output "density"`]),
     ...s.files.map((f, i) => `  ${i === 0 ? 'wrote ' : '      '} ${f.path} (${f.bytes.toLocaleString('en-US')} bytes)`),
   ];
   return lines.join('\n');

@@ -1,19 +1,22 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CsrnetVariant } from '@crowd/csrnet';
-import { backendOption, useBackend, type BackendFlag } from '../backend-option.js';
+import { DEFAULT_MODEL_ID, formatRecord, headerLine, type OutputFormat, type RecordFields } from '@crowd/count';
+import { countFile, createCounter, resolveWeights, type EngineChoice, type HeatmapFormat } from '@crowd/count/node';
+import { COLOUR_MAP_NAMES, type ColourMapName } from '@crowd/heatmap';
+import { backendOption, type BackendFlag } from '../backend-option.js';
 import type { CliIo } from '../cli-io.js';
 import { collectImages } from '../count/collect-images.js';
-import { countImage } from '../count/count-image.js';
 import { errorLine } from '../count/error-line.js';
-import { formatRecord, headerLine, type OutputFormat, type RecordFields } from '../count/count-record.js';
-import { loadModel } from '../count/load-model.js';
 import { checkTileFlags, tileOptions, variantOption } from '../count/model-options.js';
-import { COLOUR_MAP_NAMES, type ColourMapName } from '@crowd/heatmap';
-import type { HeatmapFormat } from '../heatmap/render-heatmap.js';
+import { engineLine, engineOption } from '../engine-option.js';
+import { downloadReporting } from './models.js';
 
 interface CountFlags {
-  weights: string;
+  weights?: string;
+  offline?: boolean;
+  maxSide?: number;
   variant?: CsrnetVariant;
+  engine: EngineChoice;
   backend: BackendFlag;
   json?: boolean;
   csv?: boolean;
@@ -30,12 +33,22 @@ export function countCommand(io: CliIo): Command {
   const command = new Command('count')
     .description('Count the people in photos (JPEG, PNG, WebP; folders are walked recursively). Prints one line per image as it is counted.')
     .argument('<images...>', 'image files and folders')
-    .requiredOption('--weights <path>', 'the model: a tfjs model folder or model.json, or a PyTorch .pth.tar (CSRNet-pytorch checkpoint)')
+    .option(
+      '--weights <path|id>',
+      `the model: a registry id (crowd models list; downloaded into the cache on first use), a tfjs model folder or model.json, a PyTorch .pth/.pth.tar (CSRNet-pytorch or LWCC), or an .onnx from crowd export (default: ${DEFAULT_MODEL_ID}, CSRNet trained on ShanghaiTech Part A, LWCC's weights)`,
+    )
+    .option('--offline', 'never download: a registry model must already be cached')
+    .addOption(
+      new Option('--max-side <px>', "shrink photos whose longest side is larger to this many pixels before counting (0: full size; default: the registry model's preprocessing, e.g. 1000 for LWCC's, else full size)").argParser(
+        nonNegativeInteger('--max-side'),
+      ),
+    )
     .addOption(variantOption())
+    .addOption(engineOption())
     .addOption(backendOption())
-    .addOption(new Option('--json', 'JSON lines: image, count, width, height, tiles (+ points, heatmap, density)').conflicts('csv'))
+    .addOption(new Option('--json', 'JSON lines: image, count, width, height, scale, tiles (+ points, heatmap, density, warnings)').conflicts('csv'))
     .addOption(new Option('--csv', 'CSV with a header line'))
-    .option('--points', 'estimate head positions (local maxima of the density, image pixels): in JSON, and drawn on heatmaps')
+    .option('--points', 'place one point per person the density predicts (image pixels): in JSON, their number in CSV, drawn on heatmaps')
     .option('--heatmap <dir>', 'write <name>.heatmap.png: the photo with the density overlaid, a colour bar and the count')
     .addOption(new Option('--heatmap-format <format>', 'heatmap file type').choices(['png', 'jpg']).default('png'))
     .addOption(new Option('--colour-map <name>', 'heatmap colours').choices([...COLOUR_MAP_NAMES]).default('turbo'))
@@ -43,8 +56,16 @@ export function countCommand(io: CliIo): Command {
   for (const option of tileOptions()) command.addOption(option);
   return command.action(async (images: string[], flags: CountFlags) => {
     checkTileFlags(command, flags.tile, flags.tileMargin);
-    await useBackend(flags.backend);
-    const { model } = await loadModel(flags.weights, flags.variant);
+    const weights = await resolveWeights(flags.weights, downloadReporting(io, 'count', Boolean(flags.offline)));
+    if (weights.model !== undefined) io.stderr.write(`crowd count: model ${weights.model.id} (${weights.model.title}): ${weights.path}\n`);
+    const maxSide = flags.maxSide ?? weights.model?.preprocessing.maxSide;
+    const counter = await createCounter({
+      weights: weights.path,
+      engine: flags.engine,
+      backend: flags.backend,
+      ...(flags.variant === undefined && weights.model === undefined ? {} : { variant: flags.variant ?? weights.model?.architecture.variant }),
+    });
+    io.stderr.write(engineLine('count', counter.engine, counter.tried));
     const format: OutputFormat = flags.json ? 'json' : flags.csv ? 'csv' : 'text';
     const fields: RecordFields = { points: Boolean(flags.points), heatmap: flags.heatmap !== undefined, density: flags.saveDensity !== undefined };
     const header = headerLine(format, fields);
@@ -55,26 +76,28 @@ export function countCommand(io: CliIo): Command {
       for await (const entry of collectImages(images)) {
         if ('error' in entry) {
           failed++;
-          io.stderr.write(`crowd count: ${entry.path}: ${entry.error}\n`);
+          io.stderr.write(`crowd count: ${errorLine(entry.error, entry.path)}\n`);
           continue;
         }
         try {
-          const record = await countImage(model, entry.path, entry.name, {
+          const record = await countFile(counter, entry.path, entry.name, {
             tile: flags.tile,
-            margin: flags.tileMargin,
+            tileMargin: flags.tileMargin,
+            maxSide,
             points: fields.points,
             heatmap: flags.heatmap === undefined ? undefined : { dir: flags.heatmap, format: flags.heatmapFormat, colourMap: flags.colourMap },
             densityDir: flags.saveDensity,
           });
           counted++;
           io.stdout.write(`${formatRecord(record, format, fields)}\n`);
+          for (const warning of record.warnings ?? []) io.stderr.write(`crowd count: warning: ${errorLine(warning.message, entry.path)}\n`);
         } catch (error) {
           failed++;
           io.stderr.write(`crowd count: ${errorLine(error, entry.path)}\n`);
         }
       }
     } finally {
-      model.dispose();
+      await counter.dispose();
     }
     if (counted + failed === 0) {
       io.stderr.write(`crowd count: no JPEG, PNG or WebP images in ${images.join(', ')}\n`);
@@ -84,4 +107,12 @@ export function countCommand(io: CliIo): Command {
       process.exitCode = 1;
     }
   });
+}
+
+function nonNegativeInteger(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number of pixels ≥ 0, got "${value}".`);
+    return n;
+  };
 }

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '@crowd/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   prepared = copyMiniShanghaiTech();
   await prepareDataset(prepared, { jobs: 1 });
   const result = await crowd(['eval', '--weights', WEIGHTS, '--data', prepared, '--backend', 'wasm', '--json']);
-  expect(result.stderr).toBe('');
+  expect(result.stderr).toBe('crowd eval: counting with tfjs (wasm)\n');
   expect(result.code).toBe(0);
   run = parse(result.stdout);
 });
@@ -139,7 +140,18 @@ describe('crowd eval', () => {
   test('--help documents every option', async () => {
     const help = await crowd(['eval', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--weights', '--data', '--variant', '--backend', '--reference-eval', '--json', '--tile', '--tile-margin'])
+    for (const flag of ['--weights', '--data', '--variant', '--backend', '--reference-eval', '--json', '--tile', '--tile-margin', '--offline'])
       expect(help.stdout).toContain(flag);
+  });
+
+  test('--weights takes a registry id; --offline with it not cached: exit code 2 saying what to download and where', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'crowd-eval-offline-'));
+    const run = await crowd(['eval', '--weights', 'csrnet-shb-lwcc', '--data', fixture('shanghaitech-mini', 'part_B_test.json'), '--offline'], {
+      env: { CROWD_CACHE_DIR: cache, CROWD_MODELS_MIRROR: undefined },
+    });
+    expect([run.code, run.stderr]).toEqual([
+      2,
+      `crowd: csrnet-shb-lwcc is not in the cache; offline, it cannot be downloaded: download https://github.com/tersekmatija/lwcc_weights/releases/download/v0.1/CSRNet_SHB.pth by hand and save it as ${join(cache, 'models', 'csrnet-shb-lwcc', 'CSRNet_SHB.pth')}\n`,
+    ]);
   });
 });

@@ -3,18 +3,22 @@ import { dirname, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { CsrnetVariant } from '@crowd/csrnet';
 import { findSamples } from '@crowd/datasets/node';
-import { backendOption, useBackend, type BackendFlag } from '../backend-option.js';
+import { createCounter, resolveWeights, type EngineChoice } from '@crowd/count/node';
+import { backendOption, type BackendFlag } from '../backend-option.js';
 import type { CliIo } from '../cli-io.js';
-import { loadModel } from '../count/load-model.js';
 import { checkTileFlags, tileOptions, variantOption } from '../count/model-options.js';
+import { engineLine, engineOption } from '../engine-option.js';
 import { evaluateDataset } from '../evaluate/evaluate-dataset.js';
 import { evalRowLine, summaryTable } from '../evaluate/eval-report.js';
+import { downloadReporting } from './models.js';
 import { createProgress } from '../progress.js';
 
 interface EvalFlags {
   weights: string;
+  offline?: boolean;
   data: string;
   variant?: CsrnetVariant;
+  engine: EngineChoice;
   backend: BackendFlag;
   json?: boolean;
   referenceEval?: boolean;
@@ -25,9 +29,11 @@ interface EvalFlags {
 export function evalCommand(io: CliIo): Command {
   const command = new Command('eval')
     .description('Evaluate a model on annotated images: MAE, MSE (root mean squared error, as papers label it), GAME(0-3), NAE, PSNR and SSIM.')
-    .requiredOption('--weights <path>', 'the model: a tfjs model folder or model.json, or a PyTorch .pth.tar')
+    .requiredOption('--weights <path|id>', 'the model: a registry id (crowd models list; downloaded on first use), a tfjs model folder or model.json, a PyTorch .pth.tar, or an .onnx from crowd export')
+    .option('--offline', 'never download: a registry model must already be cached')
     .requiredOption('--data <root|list>', 'dataset root (ShanghaiTech, UCF-QNRF, UCF_CC_50, JHU-Crowd++, NWPU-Crowd) or a JSON list of image paths')
     .addOption(variantOption())
+    .addOption(engineOption())
     .addOption(backendOption())
     .option('--reference-eval', "compare with the sum of the reference's bicubic 1/8 target (train.py's validation) instead of the annotated count")
     .option('--json', 'JSON lines: one per image, then {"summary": …}');
@@ -38,13 +44,19 @@ export function evalCommand(io: CliIo): Command {
     const samples = await findSamples(root);
     // Rows name images relative to the dataset root, or to a list file's folder.
     const base = (await stat(root)).isDirectory() ? root : dirname(root);
-    await useBackend(flags.backend);
-    const { model } = await loadModel(flags.weights, flags.variant);
+    const { path: weights } = await resolveWeights(flags.weights, downloadReporting(io, 'eval', Boolean(flags.offline)));
+    const counter = await createCounter({
+      weights,
+      engine: flags.engine,
+      backend: flags.backend,
+      ...(flags.variant === undefined ? {} : { variant: flags.variant }),
+    });
+    io.stderr.write(engineLine('eval', counter.engine, counter.tried));
     const progress = createProgress(io.stderr, io.stdout, 'eval');
     progress.start(samples.length);
     let summary;
     try {
-      summary = await evaluateDataset(model, samples, {
+      summary = await evaluateDataset(counter, samples, {
         tile: flags.tile,
         margin: flags.tileMargin,
         referenceEval: Boolean(flags.referenceEval),
@@ -52,7 +64,7 @@ export function evalCommand(io: CliIo): Command {
       });
     } finally {
       progress.stop();
-      model.dispose();
+      await counter.dispose();
     }
     io.stdout.write(`${flags.json ? JSON.stringify({ summary }) : summaryTable(summary)}\n`);
     if (summary.failed > 0) process.exitCode = 1;

@@ -1,5 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { maxPixelsOption } from '../max-pixels-option.js';
+import { abortOnSignals, signalExitCode, type StopSignal } from '../prepare/abort-on-signals.js';
 import { createProgress } from '../progress.js';
 import { prepareDataset, type PrepareSummary, type SkippedOutcome } from '../prepare/prepare-dataset.js';
 import type { PrepareOutcome } from '../prepare/prepare-image.js';
@@ -30,6 +32,7 @@ interface PrepareFlags {
   force?: boolean;
   json?: boolean;
   jobs?: number;
+  maxPixels?: number;
 }
 
 export function prepareCommand(io: CliIo): Command {
@@ -54,18 +57,35 @@ export function prepareCommand(io: CliIo): Command {
     .option('--beta <factor>', 'adaptive kernel: σ = beta × mean neighbour distance (default 0.3)', positiveNumber('--beta'))
     .option('--force', 'rewrite densities that already exist')
     .option('--jobs <n>', 'worker threads (default: all cores)', positiveInteger('--jobs'))
+    .addOption(maxPixelsOption())
     .option('--json', 'print one JSON summary on stdout instead of text')
     .action(async (dataset: string, flags: PrepareFlags) => {
       const root = resolve(dataset);
       const progress = createProgress(io.stderr, io.stdout, 'prepare');
-      const summary = await prepareDataset(root, {
-        ...flags,
-        onStart: (total) => progress.start(total),
-        onOutcome: (outcome) => progress.tick(flags.json ? undefined : describeOutcome(outcome, root)),
-      });
-      progress.stop();
+      // Ctrl-C (or a SIGTERM) stops the run without leaving half-written temp files; a second one exits at once.
+      const controller = new AbortController();
+      const release = abortOnSignals(controller);
+      let summary: PrepareSummary;
+      try {
+        summary = await prepareDataset(root, {
+          ...flags,
+          signal: controller.signal,
+          onWarning: (message) => io.stderr.write(`crowd: warning: ${message}\n`),
+          onStart: (total) => progress.start(total),
+          onOutcome: (outcome) => progress.tick(flags.json ? undefined : describeOutcome(outcome, root)),
+        });
+      } finally {
+        release();
+        progress.stop();
+      }
       io.stdout.write(`${flags.json ? JSON.stringify(jsonSummary(summary, root)) : describeSummary(summary)}\n`);
-      if (summary.failed > 0) process.exitCode = 1;
+      if (summary.interrupted) {
+        const signal = controller.signal.reason as StopSignal;
+        io.stderr.write(`crowd: prepare stopped by ${signal}; the ${summary.written} densities written are complete, no temp files are left\n`);
+        process.exitCode = signalExitCode(signal);
+      } else if (summary.failed > 0) {
+        process.exitCode = 1;
+      }
     });
 }
 
@@ -82,7 +102,8 @@ function describeOutcome(outcome: PrepareOutcome | SkippedOutcome, root: string)
 }
 
 function describeSummary(s: PrepareSummary): string {
-  return `${s.images} images, ${s.heads} heads: ${s.written} written, ${s.skipped} skipped, ${s.failed} failed in ${s.seconds.toFixed(2)} s`;
+  const stopped = s.interrupted ? `, ${s.images - s.outcomes.length} not done (interrupted)` : '';
+  return `${s.images} images, ${s.heads} heads: ${s.written} written, ${s.skipped} skipped, ${s.failed} failed${stopped} in ${s.seconds.toFixed(2)} s`;
 }
 
 function jsonSummary(s: PrepareSummary, root: string) {
@@ -93,6 +114,8 @@ function jsonSummary(s: PrepareSummary, root: string) {
     written: s.written,
     skipped: s.skipped,
     failed: s.failed,
+    interrupted: s.interrupted,
+    removedTempFiles: s.removedTempFiles,
     seconds: s.seconds,
     results: s.outcomes,
   };

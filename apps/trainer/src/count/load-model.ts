@@ -1,6 +1,6 @@
 import { CsrnetError, type CsrnetVariant } from '@crowd/csrnet';
 import { loadCsrnetFile, type LoadedCsrnet } from '@crowd/csrnet/node';
-import { OUTPUT_STRIDE } from './tile-plan.js';
+import { OUTPUT_STRIDE } from '@crowd/count';
 
 /**
  * Loads `--weights` (a tfjs model folder or model.json, or a PyTorch

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CSRNET_VARIANT_DILATIONS } from '@crowd/csrnet';
-import { checkTiling, DEFAULT_TILE_MARGIN, OUTPUT_STRIDE } from './tile-plan.js';
+import { checkTiling, DEFAULT_TILE_MARGIN, OUTPUT_STRIDE } from '@crowd/count';
 
 /** `--variant`, for PyTorch checkpoints (which do not record it). */
 export function variantOption(): Option {

@@ -2,20 +2,19 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { CsrnetModel } from '@crowd/csrnet';
+import { createCounter, createTfjsEngine, DEFAULT_TILE_MARGIN, type Counter } from '@crowd/count';
 import { loadCsrnetFile, selectBackend } from '@crowd/csrnet/node';
 import { findSamples } from '@crowd/datasets/node';
 import { fixture } from '@crowd/test-utils';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { DEFAULT_TILE_MARGIN } from '../count/tile-plan.ts';
 import { evaluateDataset, type EvalFailure, type EvalRow } from './evaluate-dataset.ts';
 
-let model: CsrnetModel;
+let counter: Counter;
 beforeAll(async () => {
   await selectBackend('wasm');
-  model = (await loadCsrnetFile(fixture('csrnet', 'zip', 'model_best.pth.tar'))).model;
+  counter = createCounter({ engine: createTfjsEngine((await loadCsrnetFile(fixture('csrnet', 'zip', 'model_best.pth.tar'))).model, { backend: 'wasm' }) });
 });
-afterAll(() => model.dispose());
+afterAll(() => counter.dispose());
 
 test('an image without heads counts in MAE and GAME but has no PSNR/SSIM and is left out of NAE', async () => {
   // NWPU-Crowd layout: images/0001.jpg + jsons/0001.json.
@@ -37,7 +36,7 @@ test('an image without heads counts in MAE and GAME but has no PSNR/SSIM and is 
     })
   );
   const rows: Array<EvalRow | EvalFailure> = [];
-  const summary = await evaluateDataset(model, await findSamples(root), { margin: DEFAULT_TILE_MARGIN, referenceEval: false, onImage: (r) => rows.push(r) });
+  const summary = await evaluateDataset(counter, await findSamples(root), { margin: DEFAULT_TILE_MARGIN, referenceEval: false, onImage: (r) => rows.push(r) });
   const [empty, two] = rows as EvalRow[];
   expect(empty).toMatchObject({ heads: 0, truth: 0, psnr: null, ssim: null, groundTruth: 'computed', tiles: 1 });
   expect(two).toMatchObject({ heads: 2, truth: 2 });
@@ -60,6 +59,6 @@ test('images are evaluated in stored pixel order, as annotated: an EXIF rotation
     .toFile(join(root, 'images', '0001.jpg'));
   writeFileSync(join(root, 'jsons', '0001.json'), JSON.stringify({ human_num: 1, points: [[300, 20]] }));
   const rows: Array<EvalRow | EvalFailure> = [];
-  await evaluateDataset(model, await findSamples(root), { margin: DEFAULT_TILE_MARGIN, referenceEval: false, onImage: (r) => rows.push(r) });
+  await evaluateDataset(counter, await findSamples(root), { margin: DEFAULT_TILE_MARGIN, referenceEval: false, onImage: (r) => rows.push(r) });
   expect(rows[0]).toMatchObject({ width: 320, height: 240, heads: 1 });
 });

@@ -1,17 +1,15 @@
-import type { CsrnetModel } from '@crowd/csrnet';
+import { densitySum, OUTPUT_STRIDE, type Counter } from '@crowd/count';
 import { resizeCubicTarget, sumPool } from '@crowd/density';
 import { readHeadPoints, readImageRGB, type Sample } from '@crowd/datasets/node';
 import { CountMetrics, gameErrors, MetricsError, psnr, ssim, type DensityMap } from '@crowd/metrics';
 import { errorLine } from '../count/error-line.js';
-import { checkCountable, densitySum, predictDensity } from '../count/predict-density.js';
-import { OUTPUT_STRIDE, planTiles, tileSizeFor } from '../count/tile-plan.js';
 import { groundTruthDensity } from './ground-truth-density.js';
 
 /** GAME(0) … GAME(3), as CSRNet's paper reports it. */
 export const GAME_LEVELS = 3;
 
 export interface EvalOptions {
-  /** Tile side in pixels; undefined: automatic (see tileSizeFor). */
+  /** Tile side in pixels; undefined: automatic (the engine's pixel budget, see tileSizeFor). */
   tile?: number;
   margin: number;
   /**
@@ -70,7 +68,7 @@ export interface EvalSummary {
  * accumulated as it goes so nothing per image is kept. A sample whose image,
  * annotation or density cannot be read fails alone.
  */
-export async function evaluateDataset(model: CsrnetModel, samples: readonly Sample[], options: EvalOptions): Promise<EvalSummary> {
+export async function evaluateDataset(counter: Counter, samples: readonly Sample[], options: EvalOptions): Promise<EvalSummary> {
   const started = performance.now();
   const counts = new CountMetrics();
   const gameSums = new Array<number>(GAME_LEVELS + 1).fill(0);
@@ -81,7 +79,7 @@ export async function evaluateDataset(model: CsrnetModel, samples: readonly Samp
   for (const sample of samples) {
     let row: EvalRow;
     try {
-      row = await evaluateSample(model, sample, options);
+      row = await evaluateSample(counter, sample, options);
     } catch (error) {
       failed++;
       options.onImage?.({ image: sample.image, error: errorLine(error, sample.image) });
@@ -114,17 +112,14 @@ export async function evaluateDataset(model: CsrnetModel, samples: readonly Samp
   };
 }
 
-async function evaluateSample(model: CsrnetModel, sample: Sample, options: EvalOptions): Promise<EvalRow> {
+async function evaluateSample(counter: Counter, sample: Sample, options: EvalOptions): Promise<EvalRow> {
   // Stored pixel order, EXIF orientation ignored: the annotations (made in MATLAB), the reference's
   // Pillow loader and @crowd/train all use it, so the points stay on their heads.
   const image = await readImageRGB(sample.image, { exifOrientation: false });
   const points = await readHeadPoints(sample);
   const size = { height: image.height, width: image.width };
-  checkCountable(image, sample.image);
+  const { density: predicted, count, tiles } = await counter.count(image, { tile: options.tile, tileMargin: options.margin, source: sample.image });
   const truthDensity = await groundTruthDensity(sample, points, size, options.referenceEval ? 'reference' : 'preserving');
-  const plan = planTiles(image.height, image.width, tileSizeFor(image.height, image.width, options.tile), options.margin);
-  const predicted = await predictDensity(model, image, plan);
-  const count = densitySum(predicted.data);
   const heads = points.length / 2;
   const truth = options.referenceEval ? densitySum(resizeCubicTarget(truthDensity.map).data) : heads;
   const { psnr: p, ssim: s } = densityQuality(predicted, sumPool(truthDensity.map, OUTPUT_STRIDE));
@@ -132,7 +127,7 @@ async function evaluateSample(model: CsrnetModel, sample: Sample, options: EvalO
     image: sample.image,
     width: image.width,
     height: image.height,
-    tiles: plan.tiles.length,
+    tiles,
     count,
     truth,
     heads,

@@ -5,6 +5,8 @@ import { readHeadPoints, readImageSize, writeDensityH5, type Sample } from '@cro
 export interface PrepareTask {
   sample: Sample;
   density: DensityOptions;
+  /** The image pixel budget (datasets' `maxPixels`); the density map is as large as the image. */
+  maxPixels?: number;
 }
 
 export type PrepareOutcome =
@@ -12,11 +14,11 @@ export type PrepareOutcome =
   | { status: 'failed'; image: string; error: string };
 
 /** Reads one image's head points and size, builds its density map and writes the reference-format `.h5`. */
-export async function prepareImage({ sample, density }: PrepareTask): Promise<PrepareOutcome> {
+export async function prepareImage({ sample, density, maxPixels }: PrepareTask): Promise<PrepareOutcome> {
   const started = performance.now();
   try {
     // Stored pixel order, as the annotations, the reference, training and eval see the image.
-    const [points, size] = await Promise.all([readHeadPoints(sample), readImageSize(sample.image, { exifOrientation: false })]);
+    const [points, size] = await Promise.all([readHeadPoints(sample), readImageSize(sample.image, { exifOrientation: false, maxPixels })]);
     const { map, headsUsed } = densityMapWithStats(points, size, density);
     await writeDensityH5(sample.density, map);
     let count = 0;
