@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Benchmarks @crowd/density on a 1024×768 image with 1,500 random heads.
+// Benchmarks @crowd/density on a 1024×768 image with 1,500 random heads, and
+// the kNN behind the adaptive σ on 10⁵ heads and on degenerate annotations.
 // Build first:  npx tsc -p packages/density/tsconfig.build.json
 // Run:          node tools/bench/density-bench.mjs [--runs 15]
 import { existsSync } from 'node:fs';
@@ -98,12 +99,29 @@ const results = [
   ["fixed σ=15, mode 'preserving'", time(() => densityMap(heads, size, { kernel: 'fixed' }))],
   ["fixed σ=15, mode 'reference'", time(() => densityMap(heads, size, { mode: 'reference', kernel: 'fixed' }))],
 ];
+/** Interleaved heads `x0, y0, …` for `n` indices from `at(i)`. */
+function heads2(n, at) {
+  const xy = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) [xy[2 * i], xy[2 * i + 1]] = at(i);
+  return xy;
+}
+const knnRandom = prng(7);
+const knnCases = [
+  ['10⁵ heads, half in a dense 40×40 crowd', heads2(100_000, (i) => (i % 2 ? [1024 * knnRandom(), 768 * knnRandom()] : [300 + 40 * knnRandom(), 200 + 40 * knnRandom()]))],
+  ['200,000 coincident heads (one spot)', heads2(200_000, () => [123.25, 456.5])],
+  ['200,000 heads in a 1e-10 px square', heads2(200_000, () => [500 + 1e-10 * knnRandom(), 400 + 1e-10 * knnRandom()])],
+  ['200,000 heads on one vertical line', heads2(200_000, (i) => [5, (i * 700) / 200_000])],
+];
+const knnResults = knnCases.map(([what, xy]) => [what, time(() => adaptiveSigmas(xy, size), 3, 1)]);
+
 const naiveMs = time(() => naiveAdaptive(heads, sigmas, NAIVE_HEADS), 3, 1);
 const naivePerHead = naiveMs / NAIVE_HEADS;
 const reference = results[2][1];
 
 console.log(`@crowd/density on ${WIDTH}×${HEIGHT}, ${HEADS} random heads (seed 2018), Node ${process.version}, median of ${RUNS} runs after 3 warm-ups`);
 for (const [what, ms] of results) console.log(`  ${what.padEnd(40)} ${ms.toFixed(1).padStart(8)} ms`);
+console.log('adaptiveSigmas on larger and degenerate annotations (median of 3 after 1 warm-up):');
+for (const [what, ms] of knnResults) console.log(`  ${what.padEnd(40)} ${ms.toFixed(1).padStart(8)} ms`);
 console.log('Baseline (same process): the reference algorithm in plain JS, one full-image filter per head,');
 console.log(`  timed on the first ${NAIVE_HEADS} heads (median of 3): ${naivePerHead.toFixed(1)} ms per head,`);
 console.log(`  extrapolated linearly to ${HEADS} heads: ${((naivePerHead * HEADS) / 1000).toFixed(1)} s → adaptive 'reference' is ${Math.round((naivePerHead * HEADS) / reference)}× faster`);
