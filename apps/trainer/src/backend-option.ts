@@ -1,6 +1,5 @@
 import { Option } from 'commander';
 import type { BackendName } from '@crowd/csrnet';
-import { selectBackend } from '@crowd/csrnet/node';
 
 export type BackendFlag = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
@@ -20,5 +19,7 @@ export function backendOption(): Option {
  * load throws a CsrnetError that lists what was tried and why each failed.
  */
 export async function useBackend(flag: BackendFlag): Promise<BackendName> {
+  // Loaded on use: tfjs takes half a second to import, which `crowd --help` should not pay.
+  const { selectBackend } = await import('@crowd/csrnet/node');
   return (await selectBackend(flag)).name;
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_MAX_PIXELS } from '@crowd/datasets/node';
+import { DEFAULT_MAX_PIXELS } from '@crowd/datasets';
 
 /**
  * `--max-pixels <n>`, shared by the commands that size or decode images: the

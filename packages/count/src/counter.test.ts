@@ -5,11 +5,11 @@ import type { DensityEngine } from './density-engine.ts';
 import { CountError } from './errors.ts';
 
 /** An engine whose density is a function of the cell's position in the whole image (so tiling can be checked exactly). */
-function fakeEngine(value: (row: number, col: number) => number, maxPixels = 2_000_000): DensityEngine & { calls: Array<[number, number]> } {
+function fakeEngine(value: (row: number, col: number) => number, passPixels = 2_000_000): DensityEngine & { calls: Array<[number, number]> } {
   const calls: Array<[number, number]> = [];
   return {
     name: 'fake',
-    maxPixels,
+    passPixels,
     calls,
     async predict(image: CountImage) {
       calls.push([image.width, image.height]);

@@ -76,7 +76,7 @@ export function createCounter(options: { engine: DensityEngine }): Counter {
         throw new CountError('INPUT_INVALID', source, `the image is ${image.width}×${image.height} pixels; CSRNet needs at least ${OUTPUT_STRIDE}×${OUTPUT_STRIDE}`);
       }
       const margin = countOptions.tileMargin ?? DEFAULT_TILE_MARGIN;
-      const tile = tileSizeFor(image.height, image.width, countOptions.tile, engine.maxPixels);
+      const tile = tileSizeFor(image.height, image.width, countOptions.tile, engine.passPixels);
       try {
         if (tile !== undefined) checkTiling(tile, margin);
       } catch (error) {

@@ -15,7 +15,7 @@ export interface DensityEngine {
    * counted in tiles. Engines bounded by memory (wasm's 4 GB heap) or by a
    * device limit (a WebGPU storage-buffer size) say so here.
    */
-  readonly maxPixels: number;
+  readonly passPixels: number;
   /** The density of the whole image at the engine's full precision. */
   predict(image: CountImage): Promise<DensityMap>;
   /** Frees the model; the engine is unusable afterwards. */
@@ -28,4 +28,4 @@ export interface DensityEngine {
  * full-width model's first activations are 64 channels × H × W float32, two
  * alive at a time (≈ 1 GB at 2 MP), plus XNNPACK's buffers.
  */
-export const DEFAULT_MAX_PIXELS = 2_000_000;
+export const DEFAULT_PASS_PIXELS = 2_000_000;

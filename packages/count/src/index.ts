@@ -10,7 +10,7 @@
 export { CountError, type CountErrorCode } from './errors.js';
 export { imageChannels, type CountImage } from './count-image.js';
 export { densitySum, type DensityMap } from './density-map.js';
-export { DEFAULT_MAX_PIXELS, type DensityEngine } from './density-engine.js';
+export { DEFAULT_PASS_PIXELS, type DensityEngine } from './density-engine.js';
 export { createCounter, type Counter, type CountOptions, type CountResult } from './counter.js';
 export { countWarnings, NEGATIVE_MASS_FRACTION, type CountWarning, type CountWarningCode } from './count-warnings.js';
 export { createTfjsEngine, type TfjsEngineOptions } from './tfjs-engine.js';

@@ -1,6 +1,6 @@
 import { normalizePixels, type InputNormalization } from '@crowd/csrnet/spec';
 import type { CountImage } from './count-image.js';
-import { DEFAULT_MAX_PIXELS, type DensityEngine } from './density-engine.js';
+import { DEFAULT_PASS_PIXELS, type DensityEngine } from './density-engine.js';
 import type { DensityMap } from './density-map.js';
 import { CountError } from './errors.js';
 
@@ -47,8 +47,8 @@ export interface OnnxEngineOptions {
   runtime: string;
   /** CPU threads for one inference (onnxruntime-node's cpu provider). */
   threads?: number;
-  /** @default DEFAULT_MAX_PIXELS */
-  maxPixels?: number;
+  /** @default DEFAULT_PASS_PIXELS */
+  passPixels?: number;
   /** Names the model in errors. */
   source?: string;
 }
@@ -100,7 +100,7 @@ function onnxEngine(ort: OrtModule, session: OrtSession, provider: string, tried
     name,
     provider,
     tried,
-    maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+    passPixels: options.passPixels ?? DEFAULT_PASS_PIXELS,
     async predict(image: CountImage): Promise<DensityMap> {
       const pixels = normalizePixels(image.data, image.width, image.height, options.normalization, 'chw');
       const input = new ort.Tensor('float32', pixels, [1, 3, image.height, image.width]);

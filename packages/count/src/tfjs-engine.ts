@@ -1,13 +1,13 @@
 import type { CsrnetModel } from '@crowd/csrnet';
 import type { CountImage } from './count-image.js';
-import { DEFAULT_MAX_PIXELS, type DensityEngine } from './density-engine.js';
+import { DEFAULT_PASS_PIXELS, type DensityEngine } from './density-engine.js';
 import type { DensityMap } from './density-map.js';
 
 export interface TfjsEngineOptions {
   /** The active tfjs backend's name, for reports (`tf.getBackend()`). */
   backend: string;
-  /** @default DEFAULT_MAX_PIXELS (the wasm heap); GPU backends pass their device's budget */
-  maxPixels?: number;
+  /** @default DEFAULT_PASS_PIXELS (the wasm heap); GPU backends pass their device's budget */
+  passPixels?: number;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface TfjsEngineOptions {
 export function createTfjsEngine(model: CsrnetModel, options: TfjsEngineOptions): DensityEngine {
   return {
     name: `tfjs (${options.backend})`,
-    maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+    passPixels: options.passPixels ?? DEFAULT_PASS_PIXELS,
     async predict(image: CountImage): Promise<DensityMap> {
       const input = model.preprocess(image.data, image.width, image.height);
       let density;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_MAX_PIXELS } from './density-engine.ts';
+import { DEFAULT_PASS_PIXELS } from './density-engine.ts';
 import { AUTO_TILE_SIZE, checkTiling, DEFAULT_TILE_MARGIN, planTiles, tileSizeFor, type TilePlan } from './tile-plan.ts';
 
 /** Every output cell is counted by exactly one tile, and that tile's window contains it. */
@@ -86,7 +86,7 @@ describe('planTiles', () => {
   });
 
   test('4000×3000 with the automatic 1024-px tiles and the default margin: 6 × 4 tiles', () => {
-    expect(planTiles(3000, 4000, tileSizeFor(3000, 4000, undefined, DEFAULT_MAX_PIXELS), DEFAULT_TILE_MARGIN).tiles).toHaveLength(24);
+    expect(planTiles(3000, 4000, tileSizeFor(3000, 4000, undefined, DEFAULT_PASS_PIXELS), DEFAULT_TILE_MARGIN).tiles).toHaveLength(24);
   });
 
   test('bad sizes are RangeErrors that say what is expected', () => {
@@ -99,10 +99,10 @@ describe('planTiles', () => {
 
 describe('tileSizeFor', () => {
   test('automatic: untiled up to the pixel budget, 1024-px tiles above it; an explicit size always wins', () => {
-    expect(DEFAULT_MAX_PIXELS).toBe(2_000_000);
-    expect(tileSizeFor(1000, 2000, undefined, DEFAULT_MAX_PIXELS)).toBeUndefined();
-    expect(tileSizeFor(1000, 2001, undefined, DEFAULT_MAX_PIXELS)).toBe(AUTO_TILE_SIZE);
-    expect(tileSizeFor(100, 100, 64, DEFAULT_MAX_PIXELS)).toBe(64);
+    expect(DEFAULT_PASS_PIXELS).toBe(2_000_000);
+    expect(tileSizeFor(1000, 2000, undefined, DEFAULT_PASS_PIXELS)).toBeUndefined();
+    expect(tileSizeFor(1000, 2001, undefined, DEFAULT_PASS_PIXELS)).toBe(AUTO_TILE_SIZE);
+    expect(tileSizeFor(100, 100, 64, DEFAULT_PASS_PIXELS)).toBe(64);
   });
 
   test("an engine with a smaller budget (a GPU's buffer limit) gets the largest multiple of 8 whose square fits", () => {

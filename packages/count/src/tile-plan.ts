@@ -100,13 +100,13 @@ export function planTiles(height: number, width: number, tile: number | undefine
 
 /**
  * The tile side for an image: the user's; or none when the image fits in
- * `maxPixels` (the engine's budget for one pass); or {@link AUTO_TILE_SIZE},
+ * `passPixels` (the engine's budget for one pass); or {@link AUTO_TILE_SIZE},
  * shrunk to a multiple of 8 whose square fits the budget.
  */
-export function tileSizeFor(height: number, width: number, requested: number | undefined, maxPixels: number): number | undefined {
+export function tileSizeFor(height: number, width: number, requested: number | undefined, passPixels: number): number | undefined {
   if (requested !== undefined) return requested;
-  if (height * width <= maxPixels) return undefined;
-  const fitting = Math.floor(Math.sqrt(maxPixels) / OUTPUT_STRIDE) * OUTPUT_STRIDE;
+  if (height * width <= passPixels) return undefined;
+  const fitting = Math.floor(Math.sqrt(passPixels) / OUTPUT_STRIDE) * OUTPUT_STRIDE;
   return Math.min(AUTO_TILE_SIZE, fitting);
 }
 

@@ -112,22 +112,13 @@ export class SGD {
     });
   }
 
-  /** The momentum buffers in state_dict layout (OIHW conv weights), for parameters that have taken a step. */
-  momentumBuffers(): NamedTensors {
-    const out: NamedTensors = new Map();
-    for (const name of this.target.parameters.keys()) {
-      const buf = this.buffers.get(name);
-      if (buf !== undefined) out.set(name, this.target.exportTensor(name, buf.dataSync() as Float32Array));
-    }
-    return out;
-  }
-
   /**
-   * {@link momentumBuffers}, read with asynchronous reads: the form that
+   * The momentum buffers in state_dict layout (OIHW conv weights), for
+   * parameters that have taken a step. Read asynchronously: the form that
    * works on every backend, webgpu in Node included (it has no synchronous
    * reads of GPU data).
    */
-  async readMomentumBuffers(): Promise<NamedTensors> {
+  async momentumBuffers(): Promise<NamedTensors> {
     const out: NamedTensors = new Map();
     for (const name of this.target.parameters.keys()) {
       const buf = this.buffers.get(name);

@@ -68,7 +68,7 @@ async function run(): Promise<Run> {
   const losses: number[] = [];
   for (let i = 0; i < 3; i++) losses.push(await trainStep(model, sgd, input, target));
   const weights = await readStateDict(model);
-  const momentum = await sgd.readMomentumBuffers();
+  const momentum = await sgd.momentumBuffers();
   sgd.dispose();
   model.dispose();
   tf.dispose([input, target]);

@@ -12,6 +12,7 @@ export { nwpuPoints } from './nwpu-points.js';
 export { parseImageList } from './image-list.js';
 export { splitListEntry, type ListEntryPath } from './list-entry.js';
 export { naturalCompare } from './natural-compare.js';
+export { DEFAULT_MAX_PIXELS } from './pixel-budget.js';
 export type { DensityMap } from '@crowd/density';
 export { IMAGENET_MEAN, IMAGENET_STD, normalizeImageNet, type NormalizeOptions, type RgbImage } from './imagenet.js';
 

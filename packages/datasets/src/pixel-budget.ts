@@ -1,4 +1,4 @@
-import { DatasetError, LimitExceededError } from '../errors.js';
+import { DatasetError, LimitExceededError } from './errors.js';
 
 /**
  * The most pixels (width × height) an image is decoded with, and a density

@@ -78,17 +78,17 @@ export class Adam {
     });
   }
 
-  /** The step count and moments in state_dict layout (OIHW conv weights). */
-  state(): AdamState {
-    const exportAll = (from: Map<string, tf.Tensor>): NamedTensors => {
+  /** The step count and moments in state_dict layout (OIHW conv weights), read asynchronously (webgpu has no synchronous reads). */
+  async state(): Promise<AdamState> {
+    const exportAll = async (from: Map<string, tf.Tensor>): Promise<NamedTensors> => {
       const out: NamedTensors = new Map();
       for (const name of this.target.parameters.keys()) {
         const t = from.get(name);
-        if (t !== undefined) out.set(name, this.target.exportTensor(name, t.dataSync() as Float32Array));
+        if (t !== undefined) out.set(name, this.target.exportTensor(name, (await t.data()) as Float32Array));
       }
       return out;
     };
-    return { step: this.steps, expAvg: exportAll(this.m), expAvgSq: exportAll(this.v) };
+    return { step: this.steps, expAvg: await exportAll(this.m), expAvgSq: await exportAll(this.v) };
   }
 
   /** Replaces the state with an exported one; names and shapes are checked against the parameters. */

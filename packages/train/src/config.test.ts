@@ -43,6 +43,8 @@ describe('resolveTrainConfig', () => {
       batch: 4,
       maxSteps: null,
     });
+    // Examples of different sizes (full images, quarters) batch too: their gradients are accumulated.
+    expect(resolveTrainConfig({ preset: 'reference', batch: 2 })).toMatchObject({ crop: 'full', batch: 2 });
     expect(TRAIN_PRESETS.paper.lr).toBe(1e-6);
   });
 
@@ -52,9 +54,7 @@ describe('resolveTrainConfig', () => {
     expect(message(() => resolveTrainConfig({ epochs: 2.5 }))).toBe('epochs: expected a positive integer, got 2.5');
     expect(message(() => resolveTrainConfig({ preset: 'fast' as never }))).toBe(`preset: expected 'reference' or 'paper', got "fast"`);
     expect(message(() => resolveTrainConfig({ crop: { height: 4, width: 64 } }))).toBe(`crop: expected 'full', 'nine-patch' or { height, width } with integers ≥ 8, got {"height":4,"width":64}`);
-    expect(message(() => resolveTrainConfig({ batch: 4 }))).toBe(
-      `batch: expected 1 with crop "nine-patch" (images, and their quarter patches, differ in size; use a fixed { height, width } crop to batch), got 4`,
-    );
+    expect(message(() => resolveTrainConfig({ batch: 0 }))).toBe('batch: expected a positive integer, got 0');
     expect(message(() => resolveTrainConfig({ target: 'mean' as never }))).toBe(`target: expected 'sum' or 'bicubic', got "mean"`);
     expect(message(() => resolveTrainConfig({ maxSteps: 0 }))).toBe('maxSteps: expected a positive integer or null, got 0');
     expect(message(() => resolveTrainConfig({ checkpointEvery: -1 }))).toBe('checkpointEvery: expected an integer ≥ 0 (0: at epoch ends only), got -1');

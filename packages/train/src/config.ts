@@ -40,7 +40,15 @@ export interface TrainConfig {
   adamBetas?: [number, number];
   /** Adam's ε. @default 1e-8 */
   adamEps?: number;
-  /** Examples per optimisation step; above 1 only with fixed-size crops, since images differ in size. @default 1 */
+  /**
+   * Examples per optimisation step. The step's loss is the sum of the
+   * examples' sums of squared errors and its gradient the sum of theirs
+   * (PyTorch's `MSELoss(size_average=False)` on a batch: a sum, not a mean,
+   * so SGD's good learning rate shrinks as the batch grows). Examples may
+   * differ in size (full images, quarters): each is then computed alone and
+   * their gradients summed in batch order (gradient accumulation), which is
+   * also how `workerCompute` spreads a batch over threads. @default 1
+   */
   batch?: number;
   /** @default 'nine-patch' (paper), 'full' (reference) */
   crop?: CropMode;
@@ -165,9 +173,6 @@ export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfi
     }
   } else if (crop !== 'full' && crop !== 'nine-patch') {
     throw invalid('crop', "'full', 'nine-patch' or { height, width } with integers ≥ 8", crop);
-  }
-  if (c.batch > 1 && typeof crop !== 'object') {
-    throw invalid('batch', `1 with crop ${describeValue(crop)} (images, and their quarter patches, differ in size; use a fixed { height, width } crop to batch)`, c.batch);
   }
   for (const key of ['mirror', 'shuffle', 'referenceEval'] as const) {
     if (typeof c[key] !== 'boolean') throw invalid(key, 'a boolean', c[key]);

@@ -11,7 +11,9 @@ export type TrainErrorCode =
   /** A loss, weight or prediction became NaN or infinite; the last good checkpoint is kept. */
   | 'NON_FINITE'
   /** A checkpoint folder is incomplete, unreadable or from another format version. */
-  | 'CHECKPOINT_INVALID';
+  | 'CHECKPOINT_INVALID'
+  /** A worker thread threw, crashed or exited while computing a step or a validation count; the weights were not updated. */
+  | 'WORKER_FAILED';
 
 /**
  * The one error class this package throws. `file` names the file at fault

@@ -34,6 +34,7 @@ export { TRAIN_STATE_FORMAT, TRAIN_STATE_VERSION, initialTrainState, parseTrainS
 export type { BestModelInfo, Checkpoint, CheckpointStore } from './checkpoint-store.js';
 export type { EpochRecord, LogRecord, StepRecord, TrainLog } from './records.js';
 export { validate } from './validate.js';
+export { inProcessCompute, predictedCount, stackedGradients, type BatchExample, type BatchGradients, type CountRequest, type TrainCompute } from './train-compute.js';
 export {
   constantLearningRate,
   train,

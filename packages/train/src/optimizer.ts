@@ -15,7 +15,8 @@ export interface TrainOptimizer {
   readonly kind: OptimizerState['kind'];
   lr: number;
   step(grads: ReadonlyMap<string, tf.Tensor>): void;
-  state(): OptimizerState;
+  /** Read asynchronously: webgpu in Node has no synchronous reads of GPU data. */
+  state(): Promise<OptimizerState>;
   /** Loads a saved state; a state of the other kind is a `CONFIG_INVALID` error. */
   load(state: OptimizerState, source?: string): void;
   dispose(): void;
@@ -29,19 +30,19 @@ export interface TrainOptimizer {
 export function createOptimizer(model: TrainableParameters, config: Pick<ResolvedTrainConfig, 'optimizer' | 'lr' | 'momentum' | 'weightDecay' | 'adamBetas' | 'adamEps'>): TrainOptimizer {
   if (config.optimizer === 'sgd') {
     const sgd = new SGD(model, { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay });
-    return adapt('sgd', sgd, () => ({ kind: 'sgd', momentumBuffers: sgd.momentumBuffers() }), (state, source) =>
+    return adapt('sgd', sgd, async () => ({ kind: 'sgd', momentumBuffers: await sgd.momentumBuffers() }), (state, source) =>
       sgd.loadMomentumBuffers(state.momentumBuffers, { source }),
     );
   }
   const adam = new Adam(model, { lr: config.lr, betas: config.adamBetas, eps: config.adamEps, weightDecay: config.weightDecay });
-  return adapt('adam', adam, () => ({ kind: 'adam', ...adam.state() }), (state, source) => adam.loadState(state, { source }));
+  return adapt('adam', adam, async () => ({ kind: 'adam', ...(await adam.state()) }), (state, source) => adam.loadState(state, { source }));
 }
 
 /** SGD and Adam share lr, step and dispose; only their state differs. */
 function adapt<K extends OptimizerState['kind']>(
   kind: K,
   optimizer: { lr: number; step(grads: ReadonlyMap<string, tf.Tensor>): void; dispose(): void },
-  state: () => OptimizerState,
+  state: () => Promise<OptimizerState>,
   load: (state: Extract<OptimizerState, { kind: K }>, source: string | undefined) => void,
 ): TrainOptimizer {
   return {

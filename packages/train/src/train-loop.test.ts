@@ -5,6 +5,7 @@ import type { CheckpointStore } from './checkpoint-store.js';
 import type { TrainingSet, ValidationSet } from './data.js';
 import { TrainError } from './errors.js';
 import type { EpochRecord, LogRecord, StepRecord } from './records.js';
+import { inProcessCompute, type TrainCompute } from './train-compute.js';
 import { train } from './train-loop.js';
 
 beforeAll(() => selectBackend('wasm'));
@@ -60,6 +61,37 @@ describe('train', () => {
     expect(result.state.history.map((h) => h.loss)).toEqual(epochs.map((e) => e.loss));
     expect(result).toMatchObject({ stopped: 'completed', state: { epoch: 2, step: 6, stepInEpoch: 0 } });
     result.model.dispose();
+  });
+
+  test('hands each batch and each validation to the compute it is given', async () => {
+    const { data, validation } = memoryData(3);
+    const calls: string[] = [];
+    const compute: TrainCompute = {
+      gradients: (model, batch, target, where) => {
+        calls.push(`${where}: ${batch.map((e) => e.name).join(' + ')} (${target})`);
+        return inProcessCompute.gradients(model, batch, target, where);
+      },
+      counts: (model, size, load, where) => {
+        calls.push(`${where}: ${size} images`);
+        return inProcessCompute.counts(model, size, load, where);
+      },
+    };
+    const result = await train({ config: { epochs: 1, crop: 'full', mirror: false, shuffle: false, batch: 2 }, data, validation, init: tiny, compute });
+    expect(calls).toEqual(['step 1 (epoch 1, batch 1/2): img0 + img1 (sum)', 'step 2 (epoch 1, batch 2/2): img2 (sum)', 'validation (epoch 1): 3 images']);
+    result.model.dispose();
+  });
+
+  test('a batch that cannot be read fails its own step, even though it is read ahead', async () => {
+    const { data, validation } = memoryData(3);
+    const broken: TrainingSet = { ...data, load: async (i) => (i === 1 ? Promise.reject(new Error('cannot read img1')) : data.load(i)) };
+    const config = { epochs: 1, crop: 'full' as const, mirror: false, shuffle: false };
+    // Stopped after step 1, the unread batch 2 is no error (and no unhandled rejection).
+    const stopped = await train({ config: { ...config, maxSteps: 1 }, data: broken, validation, init: tiny });
+    expect(stopped).toMatchObject({ stopped: 'max-steps', state: { step: 1 } });
+    stopped.model.dispose();
+    const steps: number[] = [];
+    await expect(train({ config, data: broken, validation, init: tiny, callbacks: { onStep: (s) => void steps.push(s.step) } })).rejects.toThrow('cannot read img1');
+    expect(steps).toEqual([1]);
   });
 
   test('maxSteps stops mid-epoch', async () => {

@@ -1,17 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CsrnetModel } from '@crowd/csrnet';
-import { lossAndGradients } from '@crowd/csrnet/training';
-import { makeBatch } from './batch.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store.js';
 import { resolveTrainConfig, resumeTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config.js';
 import { patchWindow } from './crop-window.js';
 import type { TrainingSet, ValidationSet, ValidationTruth } from './data.js';
 import { planEpoch, toBatches, type Example } from './epoch-plan.js';
 import { describeValue, TrainError } from './errors.js';
-import { cropAndMirror, type ImageWithDensity } from './joint-transform.js';
+import { cropAndMirror } from './joint-transform.js';
 import { createOptimizer, type OptimizerState, type TrainOptimizer } from './optimizer.js';
 import { Prng } from './prng.js';
 import type { EpochRecord, StepRecord, TrainLog } from './records.js';
+import { inProcessCompute, type BatchExample, type TrainCompute } from './train-compute.js';
 import { initialTrainState, type TrainState } from './train-state.js';
 import { validate } from './validate.js';
 
@@ -67,6 +66,14 @@ export interface TrainOptions {
   lr?: LearningRateSchedule;
   /** Milliseconds, for images/s and epoch times. @default performance.now */
   now?: () => number;
+  /**
+   * Where the forward and backward passes run (`workerCompute` from
+   * `@crowd/train/node` spreads each batch over worker threads). It does not
+   * change the numbers beyond float summation order (see `TrainCompute`), so a
+   * run may resume on another one. The caller owns (closes) it.
+   * @default inProcessCompute
+   */
+  compute?: TrainCompute;
 }
 
 export interface TrainResult {
@@ -87,7 +94,7 @@ export interface TrainResult {
  * touched, leaving the last checkpoint as it was.
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
-  const { data, validation, store, log, callbacks = {} } = options;
+  const { data, validation, store, log, callbacks = {}, compute = inProcessCompute } = options;
   const now = options.now ?? (() => performance.now());
   if (options.resume && store === undefined) throw new TrainError('CONFIG_INVALID', 'resume: expected a checkpoint store to resume from, got none');
   const checkpoint = options.resume ? await store!.load() : undefined;
@@ -121,7 +128,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (store === undefined || savedStep === state.step) return;
       await assertFiniteWeights(model, state.step);
       state.logBytes = log?.position() ?? 0;
-      await store.save({ model, optimizer: optimizer.state(), state });
+      await store.save({ model, optimizer: await optimizer.state(), state });
       savedStep = state.step;
     };
     const stopAtMaxSteps = async (): Promise<TrainResult | undefined> => {
@@ -140,6 +147,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const epoch = state.epoch + 1;
       callbacks.onEpochStart?.({ epoch, epochs: config.epochs, batches: batches.length, done: state.stepInEpoch });
       const epochStarted = now();
+      // The next batch is read and cropped while this one computes (reading never changes the numbers).
+      let upcoming = state.stepInEpoch < batches.length ? readBatch(data, config, batches[state.stepInEpoch]) : undefined;
       for (let b = state.stepInEpoch; b < batches.length; b++) {
         const stopped = await stopAtMaxSteps();
         if (stopped !== undefined) return stopped;
@@ -149,7 +158,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           throw new TrainError('CONFIG_INVALID', `lr schedule: expected a finite number ≥ 0 for epoch ${epoch}, step ${state.step + 1}, got ${describeValue(lr)}`);
         }
         optimizer.lr = lr;
-        const loss = await takeStep(model, optimizer, data, config, batches[b], () => `step ${state.step + 1} (epoch ${epoch}, batch ${b + 1}/${batches.length})`, savedStep);
+        const examples = await upcoming!;
+        upcoming = b + 1 < batches.length ? readBatch(data, config, batches[b + 1]) : undefined;
+        const where = `step ${state.step + 1} (epoch ${epoch}, batch ${b + 1}/${batches.length})`;
+        const loss = await takeStep(model, optimizer, compute, config, examples, where, savedStep);
         state.step += 1;
         state.stepInEpoch += 1;
         state.epochLoss += loss;
@@ -170,7 +182,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         if (config.checkpointEvery > 0 && state.step % config.checkpointEvery === 0 && b < batches.length - 1) await save();
       }
 
-      const metrics = await validate(model, validation, truth);
+      const metrics = await validate(model, validation, truth, compute, `validation (epoch ${epoch})`);
       const best = state.best === null || metrics.mae < state.best.mae;
       if (best) {
         state.best = { mae: metrics.mae, epoch };
@@ -243,41 +255,47 @@ function resumedRun(checkpoint: Checkpoint, config: ResolvedTrainConfig, trainIm
   return { model, optimizer, state: { ...state, config } };
 }
 
+/**
+ * A batch read and cropped ahead of its step. A failure surfaces when its
+ * step awaits it, and never as an unhandled rejection when the run stops first.
+ */
+function readBatch(data: TrainingSet, config: ResolvedTrainConfig, batch: readonly Example[]): Promise<BatchExample[]> {
+  const read = (async () => {
+    const examples: BatchExample[] = [];
+    // One at a time: the nine patches of an image in one batch then share one decode (the set's cache).
+    for (const example of batch) {
+      const sample = await data.load(example.sample);
+      const window = patchWindow(example.patch, sample.image.height, sample.image.width, config.crop, sample.name);
+      const full = window.height === sample.image.height && window.width === sample.image.width;
+      const name = `${sample.name}${full ? '' : ` [${window.height}×${window.width} at ${window.top},${window.left}]`}${example.mirror ? ' (mirrored)' : ''}`;
+      examples.push({ ...cropAndMirror(sample, window, example.mirror, sample.name), name });
+    }
+    return examples;
+  })();
+  read.catch(() => undefined);
+  return read;
+}
+
 /** One optimisation step on one batch; returns the loss before the update. */
 async function takeStep(
   model: CsrnetModel,
   optimizer: TrainOptimizer,
-  data: TrainingSet,
+  compute: TrainCompute,
   config: ResolvedTrainConfig,
-  batch: readonly Example[],
-  where: () => string,
+  batch: readonly BatchExample[],
+  where: string,
   savedStep: number,
 ): Promise<number> {
-  const examples: ImageWithDensity[] = [];
-  const names: string[] = [];
-  for (const example of batch) {
-    const sample = await data.load(example.sample);
-    const window = patchWindow(example.patch, sample.image.height, sample.image.width, config.crop, sample.name);
-    examples.push(cropAndMirror(sample, window, example.mirror, sample.name));
-    const full = window.height === sample.image.height && window.width === sample.image.width;
-    names.push(`${sample.name}${full ? '' : ` [${window.height}×${window.width} at ${window.top},${window.left}]`}${example.mirror ? ' (mirrored)' : ''}`);
-  }
-  const { input, target } = makeBatch(examples, model.config.normalization, config.target);
+  const { loss, grads } = await compute.gradients(model, batch, config.target, where);
   try {
-    const { loss, grads } = lossAndGradients(model, input, target);
-    try {
-      const value = (await loss.data())[0];
-      if (!Number.isFinite(value)) {
-        const kept = savedStep < 0 ? 'no checkpoint had been written yet' : `the last checkpoint (step ${savedStep}) is kept`;
-        throw new TrainError('NON_FINITE', `${where()}: the loss is ${value} on ${names.join(', ')}; stopped before updating the weights, ${kept}`);
-      }
-      optimizer.step(grads);
-      return value;
-    } finally {
-      tf.dispose([loss, ...grads.values()]);
+    if (!Number.isFinite(loss)) {
+      const kept = savedStep < 0 ? 'no checkpoint had been written yet' : `the last checkpoint (step ${savedStep}) is kept`;
+      throw new TrainError('NON_FINITE', `${where}: the loss is ${loss} on ${batch.map((e) => e.name).join(', ')}; stopped before updating the weights, ${kept}`);
     }
+    optimizer.step(grads);
+    return loss;
   } finally {
-    tf.dispose([input, target]);
+    tf.dispose([...grads.values()]);
   }
 }
 

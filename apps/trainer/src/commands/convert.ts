@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { saveCsrnet, type CsrnetVariant } from '@crowd/csrnet';
-import { fileSystemHandler, loadCsrnetFile, MODEL_JSON, WEIGHTS_BIN, type LoadedCsrnet } from '@crowd/csrnet/node';
+import type { CsrnetVariant } from '@crowd/csrnet';
+import type { LoadedCsrnet } from '@crowd/csrnet/node';
 import { useBackend } from '../backend-option.js';
 import type { CliIo } from '../cli-io.js';
 import { variantOption } from '../count/model-options.js';
@@ -32,6 +32,7 @@ export type ModelWriter = (loaded: LoadedCsrnet, out: string) => Promise<{ files
 
 /** The tfjs writer: `model.json` + `weights.bin` in the folder `out`, each replaced atomically. */
 export const writeTfjs: ModelWriter = async ({ model }, outDir) => {
+  const [{ saveCsrnet }, { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN }] = await Promise.all([import('@crowd/csrnet'), import('@crowd/csrnet/node')]);
   await saveCsrnet(model, fileSystemHandler(outDir));
   const files = await Promise.all([MODEL_JSON, WEIGHTS_BIN].map(async (name) => ({ path: join(outDir, name), bytes: (await stat(join(outDir, name))).size })));
   return { files };
@@ -51,6 +52,7 @@ export async function convertWeights(
 ): Promise<ConversionSummary> {
   // Conversion only copies float32 values, so the plain-JS backend is exact and always there.
   await useBackend('cpu');
+  const { loadCsrnetFile } = await import('@crowd/csrnet/node');
   const loaded = await loadCsrnetFile(input, variant === undefined ? {} : { variant });
   try {
     const written = await write(loaded, out);

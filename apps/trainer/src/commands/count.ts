@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CsrnetVariant } from '@crowd/csrnet';
 import { DEFAULT_MODEL_ID, formatRecord, headerLine, type OutputFormat, type RecordFields } from '@crowd/count';
-import { countFile, createCounter, resolveWeights, type EngineChoice, type HeatmapFormat } from '@crowd/count/node';
+import type { EngineChoice, HeatmapFormat } from '@crowd/count/node';
 import { COLOUR_MAP_NAMES, type ColourMapName } from '@crowd/heatmap';
 import { backendOption, type BackendFlag } from '../backend-option.js';
 import type { CliIo } from '../cli-io.js';
@@ -56,6 +56,8 @@ export function countCommand(io: CliIo): Command {
   for (const option of tileOptions()) command.addOption(option);
   return command.action(async (images: string[], flags: CountFlags) => {
     checkTileFlags(command, flags.tile, flags.tileMargin);
+    // Loaded once the arguments parse: `crowd count --help` should not pay for tfjs, sharp and onnxruntime.
+    const { countFile, createCounter, resolveWeights } = await import('@crowd/count/node');
     const weights = await resolveWeights(flags.weights, downloadReporting(io, 'count', Boolean(flags.offline)));
     if (weights.model !== undefined) io.stderr.write(`crowd count: model ${weights.model.id} (${weights.model.title}): ${weights.path}\n`);
     const maxSide = flags.maxSide ?? weights.model?.preprocessing.maxSide;

@@ -2,13 +2,11 @@ import { stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { CsrnetVariant } from '@crowd/csrnet';
-import { findSamples } from '@crowd/datasets/node';
-import { createCounter, resolveWeights, type EngineChoice } from '@crowd/count/node';
+import type { EngineChoice } from '@crowd/count/node';
 import { backendOption, type BackendFlag } from '../backend-option.js';
 import type { CliIo } from '../cli-io.js';
 import { checkTileFlags, tileOptions, variantOption } from '../count/model-options.js';
 import { engineLine, engineOption } from '../engine-option.js';
-import { evaluateDataset } from '../evaluate/evaluate-dataset.js';
 import { evalRowLine, summaryTable } from '../evaluate/eval-report.js';
 import { downloadReporting } from './models.js';
 import { createProgress } from '../progress.js';
@@ -40,6 +38,12 @@ export function evalCommand(io: CliIo): Command {
   for (const option of tileOptions()) command.addOption(option);
   return command.action(async (flags: EvalFlags) => {
     checkTileFlags(command, flags.tile, flags.tileMargin);
+    // Loaded once the arguments parse: `crowd eval --help` should not pay for tfjs, sharp and onnxruntime.
+    const [{ findSamples }, { createCounter, resolveWeights }, { evaluateDataset }] = await Promise.all([
+      import('@crowd/datasets/node'),
+      import('@crowd/count/node'),
+      import('../evaluate/evaluate-dataset.js'),
+    ]);
     const root = resolve(flags.data);
     const samples = await findSamples(root);
     // Rows name images relative to the dataset root, or to a list file's folder.

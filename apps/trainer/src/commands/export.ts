@@ -1,7 +1,6 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { CSRNET_ONNX_OPSET, csrnetModelToOnnx, type CsrnetVariant } from '@crowd/csrnet';
-import { writeAtomically } from '@crowd/datasets/node';
+import type { CsrnetVariant } from '@crowd/csrnet';
 import type { CliIo } from '../cli-io.js';
 import { variantOption } from '../count/model-options.js';
 import { conversionText, convertWeights, writeTfjs, type ModelWriter } from './convert.js';
@@ -19,6 +18,7 @@ interface ExportFlags {
 const writeOnnx: ModelWriter = async ({ model }, path) => {
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw new Error(`${path}: is a folder; give the path of the .onnx file to write`);
+  const [{ CSRNET_ONNX_OPSET, csrnetModelToOnnx }, { writeAtomically }] = await Promise.all([import('@crowd/csrnet'), import('@crowd/datasets/node')]);
   const bytes = csrnetModelToOnnx(model);
   await writeAtomically(path, (temp) => writeFile(temp, bytes));
   return { files: [{ path, bytes: bytes.length }], opset: CSRNET_ONNX_OPSET };

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { findModel, MODEL_REGISTRY, type ModelEntry } from '@crowd/count';
-import { cachedModelPath, checkCachedModel, ensureModel, type CachedModelState, type DownloadProgress, type EnsureModelOptions } from '@crowd/count/node';
+import type { CachedModelState, DownloadProgress, EnsureModelOptions } from '@crowd/count/node';
 import type { CliIo } from '../cli-io.js';
 
 const MB = 1024 * 1024;
@@ -60,6 +60,7 @@ export function modelsCommand(io: CliIo): Command {
     .description('The models crowd knows, with where they come from and whether they are cached')
     .option('--json', 'one JSON array: every registry entry with its cache path and state')
     .action(async (flags: { json?: boolean }) => {
+      const { cachedModelPath, checkCachedModel } = await import('@crowd/count/node');
       const rows = await Promise.all(MODEL_REGISTRY.map(async (entry) => ({ entry, state: await checkCachedModel(entry, cachedModelPath(entry)) })));
       if (flags.json) {
         io.stdout.write(`${JSON.stringify(rows.map(({ entry, state }) => ({ ...entry, path: state.path, cached: state.state })))}\n`);
@@ -84,6 +85,7 @@ export function modelsCommand(io: CliIo): Command {
     .description('Download a model into the cache (a progress bar on a terminal) unless it is there and verified; prints its path')
     .argument('<id>', 'a registry id (crowd models list)')
     .action(async (id: string) => {
+      const { ensureModel } = await import('@crowd/count/node');
       const ensured = await ensureModel(findModel(id), downloadReporting(io, 'models pull', false));
       if (ensured.status === 'cached') io.stderr.write(`crowd models pull: ${id} is cached and verified\n`);
       io.stdout.write(`${ensured.path}\n`);
@@ -96,6 +98,7 @@ export function modelsCommand(io: CliIo): Command {
     .option('--json', 'one JSON object: id, path, state (verified, corrupt, missing) and its details')
     .action(async (id: string, flags: { json?: boolean }) => {
       const entry = findModel(id);
+      const { cachedModelPath, checkCachedModel } = await import('@crowd/count/node');
       const state = await checkCachedModel(entry, cachedModelPath(entry));
       if (flags.json) {
         io.stdout.write(`${JSON.stringify({ id, ...state })}\n`);

@@ -1,9 +1,9 @@
 import { relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { maxPixelsOption } from '../max-pixels-option.js';
-import { abortOnSignals, signalExitCode, type StopSignal } from '../prepare/abort-on-signals.js';
+import type { StopSignal } from '../prepare/abort-on-signals.js';
 import { createProgress } from '../progress.js';
-import { prepareDataset, type PrepareSummary, type SkippedOutcome } from '../prepare/prepare-dataset.js';
+import type { PrepareSummary, SkippedOutcome } from '../prepare/prepare-dataset.js';
 import type { PrepareOutcome } from '../prepare/prepare-image.js';
 import type { CliIo } from '../cli-io.js';
 
@@ -60,6 +60,8 @@ export function prepareCommand(io: CliIo): Command {
     .addOption(maxPixelsOption())
     .option('--json', 'print one JSON summary on stdout instead of text')
     .action(async (dataset: string, flags: PrepareFlags) => {
+      // Loaded once the arguments parse: `crowd prepare --help` should not pay for sharp and h5wasm.
+      const [{ abortOnSignals, signalExitCode }, { prepareDataset }] = await Promise.all([import('../prepare/abort-on-signals.js'), import('../prepare/prepare-dataset.js')]);
       const root = resolve(dataset);
       const progress = createProgress(io.stderr, io.stdout, 'prepare');
       // Ctrl-C (or a SIGTERM) stops the run without leaving half-written temp files; a second one exits at once.

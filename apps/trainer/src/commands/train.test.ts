@@ -31,6 +31,25 @@ beforeAll(async () => {
   partB = join(root, 'part_B');
 });
 
+/** Runs `crowd ...args` (with `--json`) and sends it `signal` once it has printed `steps` step records. */
+function killAfter(args: string[], steps: number, signal: NodeJS.Signals): Promise<{ signal: NodeJS.Signals | null; steps: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
+    let buffered = '';
+    let seen = 0;
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      seen = buffered.split('\n').filter((l) => l.startsWith('{"type":"step"')).length;
+      if (seen >= steps) child.kill(signal);
+    });
+    child.on('error', reject);
+    child.on('close', (_code, got) => resolve({ signal: got, steps: seen }));
+  });
+}
+
+/** The state.json a killed run left (between the two renames of a save, only checkpoint.old holds it). */
+const stateAtKill = (out: string) => JSON.parse(readFileSync(['checkpoint', 'checkpoint.old'].map((dir) => join(out, dir, 'state.json')).find((file) => existsSync(file))!, 'utf8'));
+
 describe('crowd train', () => {
   test('killed with SIGKILL mid-epoch and resumed, it ends with the same weights, best model and log as an uninterrupted run', async () => {
     // Paper preset (nine shuffled, mirrored patches per image), a ÷16 model, 2 epochs of 27 steps, a checkpoint every step.
@@ -38,33 +57,20 @@ describe('crowd train', () => {
     const whole = join(tempDir('whole'), 'out');
     const killed = join(tempDir('killed'), 'out');
 
-    const killMidway = new Promise<{ signal: NodeJS.Signals | null; steps: number }>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args(killed)], { env: { ...process.env, FORCE_COLOR: '0' } });
-      let buffered = '';
-      let steps = 0;
-      child.stdout.on('data', (chunk) => {
-        buffered += chunk;
-        steps = buffered.split('\n').filter((l) => l.startsWith('{"type":"step"')).length;
-        if (steps >= 10) child.kill('SIGKILL');
-      });
-      child.on('error', reject);
-      child.on('close', (_code, signal) => resolve({ signal, steps }));
-    });
-    const [uninterrupted, kill] = await Promise.all([crowd(args(whole)), killMidway]);
+    const [uninterrupted, kill] = await Promise.all([crowd(args(whole)), killAfter(args(killed), 10, 'SIGKILL')]);
     expect(uninterrupted.code).toBe(0);
     expect(kill.signal).toBe('SIGKILL');
     // Killed between the two renames of a checkpoint save, only checkpoint.old holds it; the resumed run recovers that.
-    const saved = ['checkpoint', 'checkpoint.old'].map((dir) => join(killed, dir, 'state.json')).find((file) => existsSync(file))!;
-    const stateAtKill = JSON.parse(readFileSync(saved, 'utf8'));
-    expect(stateAtKill.step).toBeGreaterThanOrEqual(9);
-    expect(stateAtKill.step).toBeLessThan(54);
+    const atKill = stateAtKill(killed);
+    expect(atKill.step).toBeGreaterThanOrEqual(9);
+    expect(atKill.step).toBeLessThan(54);
 
     const resumed = await crowd([...args(killed), '--resume']);
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     const start = JSON.parse(resumed.stdout.split('\n')[0]);
     expect(start).toMatchObject({ type: 'start', resumed: true, model: { widthDivisor: 16 } });
-    expect(start.step).toBeGreaterThanOrEqual(stateAtKill.step);
+    expect(start.step).toBeGreaterThanOrEqual(atKill.step);
     const done = JSON.parse(resumed.stdout.trim().split('\n').at(-1)!);
     expect(done).toMatchObject({ type: 'done', stopped: 'completed', epoch: 2, step: 54 });
 
@@ -76,6 +82,45 @@ describe('crowd train', () => {
     expect(records(readFileSync(join(killed, 'log.jsonl'), 'utf8'))).toEqual(wholeLog);
     expect(records(uninterrupted.stdout)).toEqual(wholeLog);
     expect(existsSync(join(killed, 'curve.png'))).toBe(true);
+  });
+
+  test('batches split over 2 workers, killed with SIGKILL and resumed on 3: the same weights, optimiser state and log as an uninterrupted run', async () => {
+    // Paper preset, batch 2 (27 patches of 400×300 and 320×240 images in 14 steps): examples of one and of different sizes in a step.
+    const args = (out: string, workers: number) => [
+      'train', partB, '--out', out, '--width-divisor', '16', '--epochs', '1', '--batch', '2', '--optimizer', 'adam', '--lr', '1e-3', '--seed', '4',
+      '--checkpoint-every', '1', '--backend', 'wasm', '--workers', String(workers), '--json',
+    ];
+    const whole = join(tempDir('whole-workers'), 'out');
+    const killed = join(tempDir('killed-workers'), 'out');
+    const [uninterrupted, kill] = await Promise.all([crowd(args(whole, 2)), killAfter(args(killed, 2), 5, 'SIGKILL')]);
+    expect(uninterrupted.code).toBe(0);
+    expect(JSON.parse(uninterrupted.stdout.split('\n')[0])).toMatchObject({ type: 'start', workers: 2, config: { batch: 2 } });
+    expect(kill.signal).toBe('SIGKILL');
+    const atKill = stateAtKill(killed);
+    expect(atKill.step).toBeGreaterThanOrEqual(4);
+    expect(atKill.step).toBeLessThan(14);
+    expect(atKill.config.batch).toBe(2);
+
+    const resumed = await crowd([...args(killed, 3), '--resume']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout.split('\n')[0])).toMatchObject({ type: 'start', resumed: true, workers: 3 });
+    for (const file of ['checkpoint/weights.bin', 'checkpoint/optimizer.bin', 'best/weights.bin']) {
+      expect(readFileSync(join(killed, file)).equals(readFileSync(join(whole, file))), file).toBe(true);
+    }
+    const wholeLog = records(readFileSync(join(whole, 'log.jsonl'), 'utf8'));
+    expect(wholeLog).toHaveLength(14 + 1);
+    expect(records(readFileSync(join(killed, 'log.jsonl'), 'utf8'))).toEqual(wholeLog);
+  }, 240_000);
+
+  test('SIGTERM and SIGINT stop a run on workers at once, keeping its last checkpoint', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const out = join(tempDir(signal), 'out');
+      const args = ['train', partB, '--out', out, '--width-divisor', '16', '--batch', '2', '--checkpoint-every', '1', '--backend', 'wasm', '--workers', '2', '--json'];
+      const stop = await killAfter(args, 2, signal);
+      expect(stop.signal).toBe(signal);
+      expect(stateAtKill(out).step).toBeGreaterThanOrEqual(1);
+    }
   });
 
   test('3 SGD steps from the fixture checkpoint reproduce the reference\'s weights and losses (--no-shuffle --no-augment --max-steps 3)', async () => {
@@ -96,12 +141,12 @@ describe('crowd train', () => {
     const run = await crowd([
       'train', root, '--val', root, '--init', fixture('csrnet', 'zip', 'model_best.pth.tar'),
       '--lr', '1e-4', '--momentum', '0.95', '--weight-decay', '5e-4', '--no-shuffle', '--no-augment', '--max-steps', '3', '--repeat', '1',
-      '--backend', 'wasm', '--out', out,
+      '--backend', 'wasm', '--workers', '2', '--out', out,
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines[0]).toBe('starting: 1 training images, 1 validation (--val), CSRNet B ÷8 on wasm');
+    expect(lines[0]).toBe('starting: 1 training images, 1 validation (--val), CSRNet B ÷8 on wasm, 2 workers (batch 1 keeps one busy per step; validation uses all)');
     expect(lines[1]).toBe(
       'preset paper, sgd lr 1e-4 momentum 0.95 weight decay 0.0005, full images, not mirrored, not shuffled, list ×1, sum-pool targets, validated against annotated heads, 400 epochs, at most 3 steps',
     );

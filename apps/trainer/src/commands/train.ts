@@ -1,13 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CsrnetVariant } from '@crowd/csrnet';
 import type { CropMode, TrainConfig } from '@crowd/train';
-import { trainOnDisk, trainOutputs } from '@crowd/train/node';
 import { backendOption, useBackend, type BackendFlag } from '../backend-option.js';
 import type { CliIo } from '../cli-io.js';
+import { maxPixelsOption } from '../max-pixels-option.js';
 import { createProgress, type Progress } from '../progress.js';
 import { configLine, epochLine, formatNumber } from '../train/format.js';
-import { trainSamples } from '../train/train-samples.js';
 
 function positiveNumber(name: string) {
   return (value: string): number => {
@@ -68,8 +68,19 @@ interface TrainFlags {
   initScheme: 'reference' | 'he';
   maxSteps?: number;
   checkpointEvery?: number;
+  workers?: number;
   backend: BackendFlag;
+  maxPixels?: number;
   json?: boolean;
+}
+
+/** Worker threads pay off on the backends that compute on the CPU; a GPU backend gains nothing from them. */
+const defaultWorkers = (backend: string): number => (backend === 'wasm' || backend === 'cpu' ? availableParallelism() : 1);
+
+/** `2 workers`, and what a batch smaller than the worker count leaves idle. */
+function workersText(workers: number, batch: number): string {
+  const text = `${workers} worker${workers === 1 ? '' : 's'}`;
+  return batch < workers ? `${text} (batch ${batch} keeps ${batch === 1 ? 'one' : batch} busy per step; validation uses all)` : text;
 }
 
 export function trainCommand(io: CliIo): Command {
@@ -89,8 +100,8 @@ export function trainCommand(io: CliIo): Command {
     .option('--seed <n>', 'seed of the shuffling, crops, mirroring and the model init (default 0)', integer('--seed', 0))
     .option('--no-shuffle', 'keep the list order')
     .option('--no-augment', 'no mirroring, and full images unless --crop is given')
-    .option('--crop <mode>', 'full, nine-patch, or a fixed <H>x<W> random crop (needed for --batch > 1)', cropMode)
-    .option('--batch <n>', 'examples per step (default 1)', integer('--batch', 1))
+    .option('--crop <mode>', 'full, nine-patch, or a fixed <H>x<W> random crop', cropMode)
+    .option('--batch <n>', "examples per step, their losses and gradients summed; a step's examples are split over the workers (default 1)", integer('--batch', 1))
     .option('--repeat <n>', 'passes over the list per epoch (default 1 paper, 4 reference)', integer('--repeat', 1))
     .addOption(new Option('--target <method>', '1/8 targets: sum (count-exact) or bicubic (the reference)').choices(['sum', 'bicubic']))
     .option('--reference-eval', "validate against the sum of the reference's bicubic target, as train.py does")
@@ -107,11 +118,16 @@ export function trainCommand(io: CliIo): Command {
     )
     .option('--max-steps <n>', 'stop after n optimisation steps in all (counting those before a --resume)', integer('--max-steps', 1))
     .option('--checkpoint-every <steps>', 'also checkpoint every n steps within an epoch (default 0: epoch ends only)', integer('--checkpoint-every', 0))
+    .option('--workers <n>', 'worker threads, each with a model replica; the numbers do not depend on it (default: all cores on wasm and cpu, 1 on a GPU backend)', integer('--workers', 1))
     .addOption(backendOption())
+    .addOption(maxPixelsOption())
     .option('--json', 'print JSON lines on stdout (every step and epoch record, then a summary) instead of text')
     .action(async (dataset: string, flags: TrainFlags, command: Command) => {
       const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+      // Loaded once the arguments parse: `crowd train --help` should not pay for tfjs, sharp and h5wasm.
+      const [{ trainOnDisk, trainOutputs }, { trainSamples }] = await Promise.all([import('@crowd/train/node'), import('../train/train-samples.js')]);
       const backend = await useBackend(flags.backend);
+      const workers = flags.workers ?? defaultWorkers(backend);
       const samples = await trainSamples(dataset, flags.val);
       const out = resolve(flags.out);
       const config: TrainConfig = {
@@ -145,15 +161,19 @@ export function trainCommand(io: CliIo): Command {
           resume: flags.resume,
           model: { variant: flags.variant, widthDivisor: flags.widthDivisor, seed: flags.seed, init: flags.init, initOptimizer: flags.initOptimizer, initFrontend: flags.initFrontend, initScheme: flags.initScheme },
           prepareRoot: { train: dataset, val: flags.val ?? dataset },
+          workers,
+          maxPixels: flags.maxPixels,
           callbacks: {
             onStart(info) {
               const { widthDivisor, variant } = info.model.config;
               if (flags.json) {
-                json({ type: 'start', backend, resumed: info.resumed, epoch: info.epoch, step: info.step, trainImages: info.trainImages, valImages: info.valImages, valSource: samples.valSource, model: { variant, widthDivisor }, config: info.config, out });
+                json({ type: 'start', backend, workers, resumed: info.resumed, epoch: info.epoch, step: info.step, trainImages: info.trainImages, valImages: info.valImages, valSource: samples.valSource, model: { variant, widthDivisor }, config: info.config, out });
                 return;
               }
               const from = info.resumed ? `resuming ${relative(process.cwd(), trainOutputs(out).checkpoint) || '.'} at epoch ${info.epoch + 1}, step ${info.step}` : 'starting';
-              write(`${from}: ${info.trainImages} training images, ${info.valImages} validation (${samples.valSource}), CSRNet ${variant}${widthDivisor === 1 ? '' : ` ÷${widthDivisor}`} on ${backend}`);
+              write(
+                `${from}: ${info.trainImages} training images, ${info.valImages} validation (${samples.valSource}), CSRNet ${variant}${widthDivisor === 1 ? '' : ` ÷${widthDivisor}`} on ${backend}, ${workersText(workers, info.config.batch)}`,
+              );
               write(configLine(info.config));
             },
             onEpochStart({ epoch, epochs, batches, done }) {

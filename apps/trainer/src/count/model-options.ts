@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CSRNET_VARIANT_DILATIONS } from '@crowd/csrnet';
+import { CSRNET_VARIANT_DILATIONS } from '@crowd/csrnet/spec';
 import { checkTiling, DEFAULT_TILE_MARGIN, OUTPUT_STRIDE } from '@crowd/count';
 
 /** `--variant`, for PyTorch checkpoints (which do not record it). */

@@ -16,7 +16,8 @@ export function epochLine(r: EpochRecord): string {
 /** One line on what a run does: optimiser, data pipeline, length. Learning rates print as papers write them (1e-7, 3e-4). */
 export function configLine(c: ResolvedTrainConfig): string {
   const optimizer = c.optimizer === 'sgd' ? `sgd lr ${c.lr.toExponential()} momentum ${c.momentum}` : `adam lr ${c.lr.toExponential()} betas ${c.adamBetas.join('/')}`;
-  const crop = typeof c.crop === 'object' ? `${c.crop.height}×${c.crop.width} crops, batch ${c.batch}` : c.crop === 'nine-patch' ? 'nine-patch crops' : 'full images';
+  const examples = typeof c.crop === 'object' ? `${c.crop.height}×${c.crop.width} crops` : c.crop === 'nine-patch' ? 'nine-patch crops' : 'full images';
+  const crop = typeof c.crop === 'object' || c.batch > 1 ? `${examples}, batch ${c.batch}` : examples;
   const parts = [
     `preset ${c.preset}`,
     `${optimizer} weight decay ${c.weightDecay}`,

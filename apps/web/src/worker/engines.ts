@@ -1,4 +1,4 @@
-import { createCounter, createOnnxEngine, createTfjsEngine, DEFAULT_MAX_PIXELS, type Counter, type OrtModule, type OrtSession } from '@crowd/count';
+import { createCounter, createOnnxEngine, createTfjsEngine, DEFAULT_PASS_PIXELS, type Counter, type OrtModule, type OrtSession } from '@crowd/count';
 import {
   createCsrnet,
   csrnetParameterSpecs,
@@ -131,8 +131,8 @@ async function activateOrt(engine: OrtEngine, runtimes: EngineRuntimes, auto = f
       const { config, label } = recipe;
       const bytes = recipe.onnx ?? csrnetToOnnx(config, recipe.weights!, { source: label });
       // A WebGPU pass must fit the adapter's largest buffer; bigger images are counted in tiles.
-      const maxPixels = adapter === undefined ? DEFAULT_MAX_PIXELS : Math.min(DEFAULT_MAX_PIXELS, largestSquareTile(config, adapter.limits) ** 2);
-      const onnx = await createOnnxEngine(ort.module, bytes, { normalization: config.normalization, executionProviders: [provider], runtime: ort.runtime, maxPixels, source: label });
+      const passPixels = adapter === undefined ? DEFAULT_PASS_PIXELS : Math.min(DEFAULT_PASS_PIXELS, largestSquareTile(config, adapter.limits) ** 2);
+      const onnx = await createOnnxEngine(ort.module, bytes, { normalization: config.normalization, executionProviders: [provider], runtime: ort.runtime, passPixels, source: label });
       return createCounter({ engine: onnx });
     },
   };

@@ -57,7 +57,7 @@ describe('countFile', () => {
     // One person in the middle cell of whatever image is counted.
     const engine: DensityEngine = {
       name: 'fake',
-      maxPixels: 2_000_000,
+      passPixels: 2_000_000,
       async predict(image: CountImage) {
         const [h, w] = [Math.floor(image.height / 8), Math.floor(image.width / 8)];
         const data = new Float32Array(h * w);

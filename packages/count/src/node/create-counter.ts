@@ -142,8 +142,8 @@ async function tfjsEngine(options: NodeCounterOptions, backend: BackendPreferenc
   }
   // On a GPU backend one pass must fit the device's buffer limits (the guard refuses what does not); count larger images in tiles that do.
   const guard = activeDeviceGuard();
-  const maxPixels = guard === undefined ? undefined : largestSquareTile(model.config, guard.limits) ** 2;
-  return { engine: createTfjsEngine(model, { backend: selection.name, ...(maxPixels === undefined ? {} : { maxPixels }) }), backends: selection.tried };
+  const passPixels = guard === undefined ? undefined : largestSquareTile(model.config, guard.limits) ** 2;
+  return { engine: createTfjsEngine(model, { backend: selection.name, ...(passPixels === undefined ? {} : { passPixels }) }), backends: selection.tried };
 }
 
 /** Tiling and points assume the standard front end's 1/8 output (three 2×2 pools). */

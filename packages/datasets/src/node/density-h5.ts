@@ -3,7 +3,7 @@ import type { DensityMap } from '@crowd/density';
 import { DatasetError } from '../errors.js';
 import { writeAtomically } from './atomic-write.js';
 import { hdf5Reason, withHdf5Errors, type Hdf5 } from './hdf5.js';
-import { checkPixelBudget, resolveMaxPixels } from './pixel-budget.js';
+import { checkPixelBudget, resolveMaxPixels } from '../pixel-budget.js';
 import { zlibStreamsWithin } from '../zlib-streams-within.js';
 import { checkInputFile, readInputFile } from './read-input-file.js';
 

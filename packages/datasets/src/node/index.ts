@@ -11,4 +11,4 @@ export { removePendingTempFiles, writeAtomically } from './atomic-write.js';
 export { removeStaleTempFiles, removeTempFilesOf, STALE_TEMP_AGE_MS, type StaleTempOptions } from './stale-temp-files.js';
 export { readImageRGB, type ReadImageOptions } from './read-image-rgb.js';
 export { readImageSize } from './read-image-size.js';
-export { DEFAULT_MAX_PIXELS } from './pixel-budget.js';
+export { DEFAULT_MAX_PIXELS } from '../pixel-budget.js';

@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 import { DatasetError } from '../errors.js';
-import { checkPixelBudget } from './pixel-budget.js';
+import { checkPixelBudget } from '../pixel-budget.js';
 import { readInputFile } from './read-input-file.js';
 
 const SUPPORTED_FORMATS = new Set(['jpeg', 'png', 'webp']);

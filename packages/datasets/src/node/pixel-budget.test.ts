@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LimitExceededError } from '../errors.js';
 import { GIB, peakRss } from '../../test/peak-memory.js';
 import { blackPng } from '../../test/png-bomb.js';
-import { DEFAULT_MAX_PIXELS, resolveMaxPixels } from './pixel-budget.js';
+import { DEFAULT_MAX_PIXELS, resolveMaxPixels } from '../pixel-budget.js';
 import { readImageRGB } from './read-image-rgb.js';
 import { readImageSize } from './read-image-size.js';
 

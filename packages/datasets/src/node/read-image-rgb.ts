@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { DatasetError } from '../errors.js';
 import type { RgbImage } from '../imagenet.js';
 import { openImage } from './open-image.js';
-import { resolveMaxPixels } from './pixel-budget.js';
+import { resolveMaxPixels } from '../pixel-budget.js';
 
 export interface ReadImageOptions {
   /**

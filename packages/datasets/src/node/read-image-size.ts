@@ -1,5 +1,5 @@
 import { openImage } from './open-image.js';
-import { resolveMaxPixels } from './pixel-budget.js';
+import { resolveMaxPixels } from '../pixel-budget.js';
 import type { ReadImageOptions } from './read-image-rgb.js';
 
 /**

@@ -20,6 +20,14 @@ describe('fileTrainingSet', () => {
     expect(await set.load(2)).toBe(third);
   });
 
+  test('maxPixels refuses an image (and its density map) over the budget before decoding it', async () => {
+    const samples = await findSamples(fixture('shanghaitech-mini', 'part_A', 'train_data'));
+    // IMG_3 is 347×261 = 90567 pixels.
+    await expect(fileTrainingSet(samples, { maxPixels: 90_566 }).load(2)).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', option: 'maxPixels', needed: 90_567 });
+    expect((await fileTrainingSet(samples, { maxPixels: 90_567 }).load(2)).image.width).toBe(347);
+    await expect(fileValidationSet(samples, { maxPixels: 90_566 }).load(2, 'annotation')).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
+  });
+
   test('without prepared densities: a DENSITY_MISSING error that says to run crowd prepare', async () => {
     const root = copyMiniShanghaiTech();
     const samples = await findSamples(root);

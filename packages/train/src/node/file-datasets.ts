@@ -11,9 +11,10 @@ const isFile = (path: string): Promise<boolean> => stat(path).then((s) => s.isFi
 /**
  * Images are read in stored pixel order (`exifOrientation: false`): the head
  * annotations, and so the density maps, were made on that order (MATLAB and
- * the reference ignore EXIF rotation too).
+ * the reference ignore EXIF rotation too). `maxPixels` bounds the image and
+ * its density map alike (datasets' pixel budget, 100 MP by default).
  */
-const readImage = (path: string) => readImageRGB(path, { exifOrientation: false });
+const readImage = (path: string, maxPixels: number | undefined) => readImageRGB(path, { exifOrientation: false, maxPixels });
 
 async function missing(paths: readonly string[]): Promise<string[]> {
   const found = await Promise.all(paths.map(isFile));
@@ -43,6 +44,8 @@ export interface FileTrainingSetOptions {
   cacheSize?: number;
   /** The folder named in the "run `crowd prepare <folder>`" hint. @default the folder holding all the images */
   prepareRoot?: string;
+  /** The most pixels an image (and its density map) may have; larger ones are refused before decoding. @default 100_000_000 */
+  maxPixels?: number;
 }
 
 /** Training samples read from files: the image (JPEG, PNG, WebP) and the density `.h5` that `crowd prepare` wrote. */
@@ -64,7 +67,7 @@ export function fileTrainingSet(samples: readonly Sample[], options: FileTrainin
         return cached;
       }
       const sample = samples[index];
-      const [image, density] = await Promise.all([readImage(sample.image), readDensityH5(sample.density)]);
+      const [image, density] = await Promise.all([readImage(sample.image, options.maxPixels), readDensityH5(sample.density, { maxPixels: options.maxPixels })]);
       const loaded = { name: sample.image, image, density };
       if (capacity > 0) {
         cache.set(index, loaded);
@@ -78,6 +81,8 @@ export function fileTrainingSet(samples: readonly Sample[], options: FileTrainin
 export interface FileValidationSetOptions {
   /** The folder named in the "run `crowd prepare <folder>`" hint (reference-target validation). */
   prepareRoot?: string;
+  /** The most pixels an image (and its density map) may have; larger ones are refused before decoding. @default 100_000_000 */
+  maxPixels?: number;
 }
 
 /**
@@ -106,11 +111,11 @@ export function fileValidationSet(samples: readonly Sample[], options: FileValid
     },
     async load(index, truth): Promise<ValidationSample> {
       const sample = samples[index];
-      const image = await readImage(sample.image);
+      const image = await readImage(sample.image, options.maxPixels);
       const key = `${truth}:${index}`;
       let count = counts.get(key);
       if (count === undefined) {
-        count = truth === 'reference-target' ? referenceTargetCount(await readDensityH5(sample.density)) : (await readHeadPoints(sample)).length / 2;
+        count = truth === 'reference-target' ? referenceTargetCount(await readDensityH5(sample.density, { maxPixels: options.maxPixels })) : (await readHeadPoints(sample)).length / 2;
         counts.set(key, count);
       }
       return { name: sample.image, image, count };

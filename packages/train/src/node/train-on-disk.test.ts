@@ -10,6 +10,7 @@ import { preparedMini } from '../../test/mini-dataset.js';
 import { TrainError } from '../errors.js';
 import type { EpochRecord, LogRecord, StepRecord } from '../records.js';
 import { directoryCheckpointStore } from './directory-checkpoint-store.js';
+import { loadInitialModel } from './initial-model.js';
 import { readLog } from './jsonl-log.js';
 import { trainOnDisk } from './train-on-disk.js';
 
@@ -72,6 +73,48 @@ describe('trainOnDisk', () => {
     expect(readFileSync(join(parts, 'best', 'weights.bin')).equals(readFileSync(join(whole, 'best', 'weights.bin')))).toBe(true);
     expect(untimed(readLog(join(parts, 'log.jsonl')))).toEqual(untimed(readLog(join(whole, 'log.jsonl'))));
   });
+
+  test('batches split over workers: 2 and 3 workers give the same bits, this thread the same up to summation order, and a run resumes on another count', async () => {
+    // SGD as in the reference, batch 2 of full images: 7 images in 4 steps (the last of one), pairs of equal and of different sizes.
+    const config = { epochs: 1, batch: 2, crop: 'full' as const, mirror: true, lr: 1e-6, seed: 2, checkpointEvery: 1 };
+    const model = { init: FIXTURE_CHECKPOINT };
+    const run = async (workers: number, out = outDir(), extra: { maxSteps?: number | null } = {}) => {
+      const resume = extra.maxSteps === null;
+      const result = await trainOnDisk({ train: mini.train, val: mini.test, out, config: { ...config, ...extra }, model: resume ? {} : model, workers, resume });
+      result.model.dispose();
+      const steps = readLog(join(out, 'log.jsonl')).filter((r): r is StepRecord => r.type === 'step');
+      return { out, result, losses: steps.map((r) => r.loss), weights: readFileSync(join(out, 'checkpoint', 'weights.bin')) };
+    };
+    const two = await run(2);
+    const three = await run(3);
+    const here = await run(1);
+    expect(two.losses).toHaveLength(4);
+    expect(three.losses).toEqual(two.losses);
+    expect(three.weights.equals(two.weights)).toBe(true);
+    expect(three.result.state.history).toEqual(two.result.state.history);
+    // In this thread a pair of one size is stacked into one pass, which sums in another order.
+    here.losses.forEach((loss, i) => expect(Math.abs(loss - two.losses[i]) / two.losses[i]).toBeLessThan(1e-6));
+    const floats = (bytes: Buffer) => new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+    const [a, b] = [floats(here.weights), floats(two.weights)];
+    const initial = (await loadInitialModel(model)).model;
+    const start = Float32Array.from([...initial.parameters.values()].flatMap((v) => [...(v.dataSync() as Float32Array)]));
+    initial.dispose();
+    let diff = 0;
+    let moved = 0;
+    for (let i = 0; i < a.length; i++) {
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+      moved = Math.max(moved, Math.abs(b[i] - start[i]));
+    }
+    expect(diff).toBeLessThan(1e-3 * moved);
+
+    // Stopped after 2 steps on 3 workers, resumed on 2: the same bits as the uninterrupted run.
+    const parts = await run(3, outDir(), { maxSteps: 2 });
+    expect(parts.result.state.step).toBe(2);
+    const resumed = await run(2, parts.out, { maxSteps: null });
+    expect(resumed.losses).toEqual(two.losses);
+    expect(resumed.weights.equals(two.weights)).toBe(true);
+    expect(readFileSync(join(parts.out, 'checkpoint', 'optimizer.bin')).equals(readFileSync(join(two.out, 'checkpoint', 'optimizer.bin')))).toBe(true);
+  }, 240_000);
 
   test('a NaN loss stops the run with the step and image, and keeps the last good checkpoint', async () => {
     const train = mini.train.filter((s) => s.part === 'B');

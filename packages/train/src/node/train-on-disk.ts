@@ -8,6 +8,7 @@ import { directoryCheckpointStore } from './directory-checkpoint-store.js';
 import { fileTrainingSet, fileValidationSet } from './file-datasets.js';
 import { loadInitialModel, type InitialModelOptions } from './initial-model.js';
 import { JsonlLog } from './jsonl-log.js';
+import { workerCompute, type WorkerCompute } from './worker-compute.js';
 import { writeCurve } from './write-curve.js';
 
 /** Where a run's outputs are, under its `out` folder. */
@@ -37,6 +38,17 @@ export interface TrainOnDiskOptions {
   now?: () => number;
   /** The folders named in "run `crowd prepare <folder>` first" (what the user gave). @default the folder holding the images */
   prepareRoot?: { train?: string; val?: string };
+  /**
+   * Worker threads for the forward and backward passes (`workerCompute`, on
+   * the active backend, which must then be wasm or cpu); 1 computes in this
+   * thread. A batch is split over the workers, so more workers than `batch`
+   * only speed up validation. The numbers do not depend on it (see
+   * `workerCompute`), so a run may resume with another count.
+   * @default 1
+   */
+  workers?: number;
+  /** The most pixels an image (and its density map) may have; larger ones are refused before decoding. @default 100_000_000 (datasets' DEFAULT_MAX_PIXELS) */
+  maxPixels?: number;
 }
 
 /** The paths of a run's outputs under `out`. */
@@ -56,17 +68,21 @@ export async function trainOnDisk(options: TrainOnDiskOptions): Promise<TrainRes
   const log = new JsonlLog(outputs.log);
   const model = options.model ?? {};
   const onStart = options.callbacks?.onStart;
+  const workers = options.workers ?? 1;
+  let compute: WorkerCompute | undefined;
   try {
+    if (workers !== 1) compute = workerCompute({ workers });
     const result = await train({
       config: options.config,
-      data: fileTrainingSet(options.train, { prepareRoot: options.prepareRoot?.train }),
-      validation: fileValidationSet(options.val, { prepareRoot: options.prepareRoot?.val }),
+      data: fileTrainingSet(options.train, { prepareRoot: options.prepareRoot?.train, maxPixels: options.maxPixels }),
+      validation: fileValidationSet(options.val, { prepareRoot: options.prepareRoot?.val, maxPixels: options.maxPixels }),
       init: () => loadInitialModel(model),
       store: directoryCheckpointStore(options.out),
       resume: options.resume,
       log,
       lr: options.lr,
       now: options.now,
+      compute,
       callbacks: {
         ...options.callbacks,
         async onStart(info) {
@@ -83,6 +99,7 @@ export async function trainOnDisk(options: TrainOnDiskOptions): Promise<TrainRes
     throw error;
   } finally {
     log.close();
+    await compute?.close();
   }
 }
 
