@@ -43,14 +43,4 @@ export function parseSize(text) {
   return [Number(m[1]), Number(m[2])];
 }
 
-/** max |a − b| and max |b| over two equal-length arrays. */
-export function maxDiff(a, b) {
-  if (a.length !== b.length) throw new Error(`cannot compare outputs of ${a.length} and ${b.length} values`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return { diff, scale };
-}
+export { maxDiff } from '../test-utils/src/arrays.mjs';

@@ -4,24 +4,13 @@
  * it has no side effects. Training helpers live in `@crowd/csrnet/training`,
  * Node file and backend helpers in `@crowd/csrnet/node`.
  */
-export { CsrnetError, CsrnetLimitError, type CsrnetErrorCode } from './errors.js';
+// The architecture, its configuration, the input normalisation and CsrnetError: also `@crowd/csrnet/spec`, without tfjs.
+export * from './spec.js';
+export { CsrnetLimitError } from './errors.js';
 export { CSRNET_MAX_PARAMETERS, MODEL_FILE_LIMITS, resolveModelFileLimits, type ModelFileLimits, type ResolvedModelFileLimits } from './limits.js';
 export { assertFiniteTensors, firstNonFinite } from './finite.js';
 export type { NamedTensor, NamedTensors } from './named-tensors.js';
 
-export {
-  CSRNET_BACKEND,
-  CSRNET_CONFIG_DEFAULTS,
-  CSRNET_FRONTEND,
-  CSRNET_VARIANT_DILATIONS,
-  resolveCsrnetConfig,
-  type CsrnetConfig,
-  type CsrnetVariant,
-  type FrontendItem,
-  type ResolvedCsrnetConfig,
-} from './config.js';
-export { csrnetFlops, csrnetLayers, csrnetOutputSize, csrnetParameterSpecs, type ConvLayer, type Layer, type ParameterSpec, type PoolLayer } from './architecture.js';
-export { IMAGENET_NORMALIZATION, normalizePixels, type InputNormalization, type PixelLayout } from './normalization.js';
 export { CSRNET_DEFAULT_INIT, CsrnetModel, createCsrnet, type CsrnetInit } from './model.js';
 export { REFERENCE_INIT_STD, referenceInit } from './reference-init.js';
 export { heInit } from './he-init.js';

@@ -25,13 +25,4 @@ export function nhwcFromNchwNpy(...path: string[]): tf.Tensor4D {
 }
 
 /** max |a − b| and max |b| over two equal-length arrays. */
-export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number; scale: number } {
-  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return { diff, scale };
-}
+export { maxDiff } from '@crowd/test-utils';

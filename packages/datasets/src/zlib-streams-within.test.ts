@@ -2,22 +2,14 @@ import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { zlibBomb } from '../test/zlib-bomb.js';
 import { zlibStreamsWithin } from './zlib-streams-within.js';
+import { concatBytes } from '@crowd/test-utils';
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
-  }
-  return out;
-}
 
 describe('zlibStreamsWithin', () => {
   it('sums every stream in the bytes, wherever they lie, against the budget', () => {
     const a = zlibSync(new Uint8Array(40_000).fill(1), { level: 9 });
     const b = zlibSync(new Uint8Array(60_000).fill(2), { level: 1 });
-    const file = concat(new Uint8Array(100).fill(0x55), a, new Uint8Array(33), b, new Uint8Array(5));
+    const file = concatBytes(new Uint8Array(100).fill(0x55), a, new Uint8Array(33), b, new Uint8Array(5));
     expect(zlibStreamsWithin(file, 100_000)).toBe(true);
     expect(zlibStreamsWithin(file, 99_999)).toBe(false);
     expect(zlibStreamsWithin(new Uint8Array(1000), 0)).toBe(true);
@@ -28,14 +20,14 @@ describe('zlibStreamsWithin', () => {
     // CINFO 6 (a 16 KB window) with a recomputed header check.
     const cmf = 0x68;
     const flg = (stream[1] & 0xe0) + (31 - ((cmf * 256 + (stream[1] & 0xe0)) % 31));
-    const small = concat(Uint8Array.of(cmf, flg), stream.subarray(2));
+    const small = concatBytes(Uint8Array.of(cmf, flg), stream.subarray(2));
     expect(zlibStreamsWithin(small, 49_999)).toBe(false);
     expect(zlibStreamsWithin(small, 50_000)).toBe(true);
   });
 
   it('stops a 1 GiB bomb at the budget', () => {
     const { stream } = zlibBomb(Uint8Array.of(0), 1 << 30);
-    expect(zlibStreamsWithin(concat(new Uint8Array(10), stream), 1 << 20)).toBe(false);
+    expect(zlibStreamsWithin(concatBytes(new Uint8Array(10), stream), 1 << 20)).toBe(false);
   });
 
   it('refuses bytes that decode at length from many starts, in linear time (stored blocks that each hold the next header)', () => {

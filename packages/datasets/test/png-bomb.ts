@@ -3,6 +3,7 @@
 // compressed with zlibBomb (about 159:1).
 import { crc32 } from 'node:zlib';
 import { zlibBomb } from './zlib-bomb.js';
+import { concatBytes } from '@crowd/test-utils';
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
@@ -25,11 +26,5 @@ export function blackPng(width: number, height: number): Uint8Array {
   const rows = height * (1 + 3 * width);
   const { stream } = zlibBomb(Uint8Array.of(0), rows - 1);
   const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', header), chunk('IDAT', stream), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }

@@ -6,7 +6,7 @@ import { TargetWorker, type InputOutcome } from './target-worker.js';
 
 /** How long and how hard to fuzz; {@link fuzzOptionsFromEnv} reads them from the environment. */
 export interface FuzzOptions {
-  /** Time budget per target, seeds included. `CROWD_FUZZ_SECONDS`. @default 20 */
+  /** Time budget per target, seeds included. `CROWD_FUZZ_SECONDS`. @default 8 */
   seconds: number;
   /** Seed of the mutation sequence. `CROWD_FUZZ_SEED`. @default 1 */
   seed: number;
@@ -27,7 +27,7 @@ export interface FuzzOptions {
 }
 
 export const FUZZ_DEFAULTS: FuzzOptions = Object.freeze({
-  seconds: 20,
+  seconds: 8,
   seed: 1,
   inputTimeoutMs: 10_000,
   maxMemoryMb: 1024,

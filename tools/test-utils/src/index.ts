@@ -1,5 +1,6 @@
 export { FIXTURES_DIR, fixture } from './fixtures.ts';
 export { readNpy, writeNpy, type NpyArray, type NpyData } from './npy.mjs';
+export { concatBytes, maxDiff } from './arrays.mjs';
 export { findReadmeExample, runReadmeExample, type ReadmeExample } from './readme-example.ts';
 export { formulaTensor, formulaWeights } from './formula-weights.mjs';
 export { LAVAPIPE_DIR, LAVAPIPE_ENV, LAVAPIPE_ICD, requireLavapipe } from './lavapipe.ts';

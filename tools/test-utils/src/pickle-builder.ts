@@ -3,6 +3,7 @@
  * craft the files they need (hostile ones included) at test time instead of
  * committing them. Each builder returns the bytes of one pickled value.
  */
+import { concatBytes } from './arrays.mjs';
 
 export type Part = number | ArrayLike<number> | string;
 
@@ -101,15 +102,6 @@ export function legacyCheckpoint(object: Uint8Array, storages: Array<{ key: stri
     new DataView(count.buffer).setBigInt64(0, BigInt(numel), true);
     parts.push(count, data);
   }
-  return concat(parts);
+  return concatBytes(...parts);
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}

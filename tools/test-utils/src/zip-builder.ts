@@ -1,5 +1,5 @@
 import { constants, crc32, deflateRawSync } from 'node:zlib';
-import { concat } from './pickle-builder.ts';
+import { concatBytes } from './arrays.mjs';
 
 /** A zip entry: raw bytes stored as they are, or an already deflated stream with the size and CRC it inflates to. */
 export type ZipEntry =
@@ -46,7 +46,7 @@ export function zipArchive(entries: ZipEntry[]): Uint8Array {
     central.push(record);
     offset += local.length + body.length;
   }
-  const directory = concat(central);
+  const directory = concatBytes(...central);
   const end = new Uint8Array(22);
   const e = new DataView(end.buffer);
   e.setUint32(0, 0x06054b50, true);
@@ -54,7 +54,7 @@ export function zipArchive(entries: ZipEntry[]): Uint8Array {
   e.setUint16(10, entries.length, true);
   e.setUint32(12, directory.length, true);
   e.setUint32(16, offset, true);
-  return concat([...locals, directory, end]);
+  return concatBytes(...locals, directory, end);
 }
 
 const CHUNK = 8 << 20;
@@ -79,5 +79,5 @@ export function deflatedZeros(size: number): { deflated: Uint8Array; size: numbe
     crc = crc32(zeros, crc);
   }
   parts.push(Uint8Array.of(0x03, 0x00));
-  return { deflated: concat(parts), size, crc };
+  return { deflated: concatBytes(...parts), size, crc };
 }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { createCsrnet, readCsrnetOnnxMetadata, saveCsrnet } from '@crowd/csrnet';
 import { fileSystemHandler, selectBackend } from '@crowd/csrnet/node';
-import { fixture, readNpy } from '@crowd/test-utils';
+import { fixture, maxDiff, readNpy } from '@crowd/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { crowd } from '../../test/cli.ts';
 
@@ -21,16 +21,6 @@ async function runOnnxFile(path: string, data: Float32Array, dims: number[]): Pr
   return { data: density.data as Float32Array, dims: [...density.dims] };
 }
 
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number; scale: number } {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return { diff, scale };
-}
 
 beforeAll(async () => {
   await selectBackend('wasm');

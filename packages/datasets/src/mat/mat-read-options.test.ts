@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zlibSync } from 'fflate';
 import h5wasm from 'h5wasm/node';
+import { concatBytes } from '@crowd/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetError, LimitExceededError, MatFormatError } from '../errors.js';
 import { ucfPoints } from '../ucf-points.js';
-import { concat, element, matFile, matrix } from '../../test/fixtures/mat/v5-writer.js';
+import { element, matFile, matrix } from '../../test/fixtures/mat/v5-writer.js';
 import { writeHdf5ChunkBomb } from '../../test/hdf5-chunk-bomb.js';
 import { GIB, peakRss } from '../../test/peak-memory.js';
 import { zlibBomb } from '../../test/zlib-bomb.js';
@@ -22,7 +23,7 @@ function u32(...values: number[]): Uint8Array {
 
 /** An miCOMPRESSED element around a zlib stream. */
 function compressed(stream: Uint8Array): Uint8Array {
-  return concat(u32(15, stream.length), stream);
+  return concatBytes(u32(15, stream.length), stream);
 }
 
 /**
@@ -31,8 +32,8 @@ function compressed(stream: Uint8Array): Uint8Array {
  */
 function zeroMatrixHead(rows: number): Uint8Array {
   const dims = element(5, new Uint8Array(Int32Array.of(rows, 1).buffer));
-  const body = concat(element(6, u32(6, 0)), dims, element(1, new TextEncoder().encode('x')), u32(9, 8 * rows));
-  return concat(u32(14, body.length + 8 * rows), body);
+  const body = concatBytes(element(6, u32(6, 0)), dims, element(1, new TextEncoder().encode('x')), u32(9, 8 * rows));
+  return concatBytes(u32(14, body.length + 8 * rows), body);
 }
 
 /** The error `run` throws. */
@@ -57,7 +58,7 @@ describe('MAT read budgets', () => {
 
   it('refuses a 6.8 MB zlib bomb declaring 1 GiB before inflating it, naming the budget', () => {
     const declared = GIB;
-    const bomb = zlibBomb(concat(u32(14, declared - 8), Uint8Array.of(0)), declared);
+    const bomb = zlibBomb(concatBytes(u32(14, declared - 8), Uint8Array.of(0)), declared);
     expect(bomb.stream.length).toBeLessThan(7 * MiB);
     const error = thrown(() => parseMatV5(matFile(compressed(bomb.stream)), 'bomb.mat'));
     expect(error).toBeInstanceOf(LimitExceededError);
@@ -69,7 +70,7 @@ describe('MAT read budgets', () => {
   });
 
   it('stops inflating a stream that runs on past the element it declares (1 GiB of zeros behind a 1000-byte element)', () => {
-    const bomb = zlibBomb(concat(u32(14, 1000 - 8), Uint8Array.of(0)), GIB);
+    const bomb = zlibBomb(concatBytes(u32(14, 1000 - 8), Uint8Array.of(0)), GIB);
     const error = thrown(() => parseMatV5(matFile(compressed(bomb.stream)), 'bomb.mat'));
     // The 1000 bytes are zeros, not a variable: only they were inflated and parsed.
     expect(error).toBeInstanceOf(MatFormatError);

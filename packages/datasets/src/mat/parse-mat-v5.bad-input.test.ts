@@ -1,8 +1,9 @@
 import { zlibSync } from 'fflate';
+import { concatBytes } from '@crowd/test-utils';
 import { describe, expect, it } from 'vitest';
 import { MatFormatError } from '../errors.js';
 import { fixtureBytes } from '../../test/fixtures/mat/expected.js';
-import { concat, doubleMatrix, doubles, element, header, matFile, matrix } from '../../test/fixtures/mat/v5-writer.js';
+import { doubleMatrix, doubles, element, header, matFile, matrix } from '../../test/fixtures/mat/v5-writer.js';
 import { parseMatV5 } from './parse-mat-v5.js';
 
 const FILE = 'bad.mat';
@@ -30,7 +31,7 @@ function u32(...values: number[]): Uint8Array {
 
 /** A compressed element (miCOMPRESSED data is not padded). */
 function compressed(data: Uint8Array, byteCount = data.length): Uint8Array {
-  return concat(u32(15, byteCount), data);
+  return concatBytes(u32(15, byteCount), data);
 }
 
 /** Deterministic PRNG (mulberry32), so a failing fuzz case can be replayed. */
@@ -169,13 +170,13 @@ describe('parseMatV5 rejects corrupt data', () => {
   });
 
   it('a compressed element whose inner element claims a huge size', () => {
-    const z = zlibSync(concat(u32(14, 0xffffff00), new Uint8Array(64)));
+    const z = zlibSync(concatBytes(u32(14, 0xffffff00), new Uint8Array(64)));
     expect(rejects(matFile(compressed(z)), 'MAT_FORMAT').message).toContain('compressed bytes can hold');
   });
 
   it('a compressed element inflating far past what its inner element declares (a zip bomb)', () => {
     // Inflation stops at the 1008 bytes declared: those zeros are not a variable's array flags.
-    const z = zlibSync(concat(u32(14, 1000), new Uint8Array(20_000_000)));
+    const z = zlibSync(concatBytes(u32(14, 1000), new Uint8Array(20_000_000)));
     expect(rejects(matFile(compressed(z)), 'MAT_FORMAT').message).toContain('expected array flags as miUINT32, found unknown data type 0');
   });
 
@@ -209,8 +210,8 @@ describe('parseMatV5 rejects corrupt data', () => {
   });
 
   it('a small data element claiming more than 4 bytes', () => {
-    const flags = concat(u32(6, 8), u32(6, 0));
-    const bad = element(14, concat(flags, u32((5 << 16) | 5), new Uint8Array(4)));
+    const flags = concatBytes(u32(6, 8), u32(6, 0));
+    const bad = element(14, concatBytes(flags, u32((5 << 16) | 5), new Uint8Array(4)));
     expect(rejects(matFile(bad), 'MAT_FORMAT').message).toContain('at most 4 fit');
   });
 
@@ -253,6 +254,6 @@ describe('parseMatV5 rejects corrupt data', () => {
   });
 
   it('a file that ends in a partial tag', () => {
-    expect(rejects(concat(header(), new Uint8Array(5)), 'MAT_TRUNCATED').offset).toBe(128);
+    expect(rejects(concatBytes(header(), new Uint8Array(5)), 'MAT_TRUNCATED').offset).toBe(128);
   });
 });
